@@ -1,0 +1,1 @@
+"""Annotation data: the JSONL format, inline markup for annotators, checks and converters."""

@@ -1,0 +1,107 @@
+"""Every custom attribute lawreport sets, declared in one place.
+
+Stored values are plain data (str, int, float, dict, list) so they survive
+``DocBin(store_user_data=True)`` and ``nlp.pipe(..., n_process=2)``; views
+that return spaCy objects (``doc._.sections``) are getters computed from
+that plain data, never stored objects and never lambdas.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+#: Section types of the 2019 regulation's five parts (domain.md), plus PREAMBLE.
+SECTION_TYPES = ("PREAMBLE", "ACHIEVEMENTS", "RESPONSIBILITY", "SHORTFALLS", "PLANS", "OTHER")
+SENTENCE_CLASSES = ("ACHIEVEMENT", "SHORTFALL", "PLAN", "OTHER")
+ENTITY_LABELS = ("DISTRICT", "MEASURE", "NUMBER", "UNIT")
+QUALIFIERS = ("exact", "at_least", "about", "at_most")
+UNIT_CATEGORIES = (
+    "percent", "currency_cny", "person", "case", "event", "item",
+    "organisation", "document", "duration", "other",
+)
+
+
+def get_sections(doc: Doc) -> list[Span]:
+    """Top-level sections as spans, built from ``doc._.section_records``."""
+    spans = []
+    for record in doc._.section_records or []:
+        span = doc.char_span(record["start"], record["end"], alignment_mode="expand")
+        if span is not None:
+            spans.append(span)
+    return spans
+
+
+def get_headings(doc: Doc) -> list[Span]:
+    """Every heading (any level) as a span, from ``doc._.heading_records``."""
+    spans = []
+    for record in doc._.heading_records or []:
+        span = doc.char_span(record["start"], record["end"], alignment_mode="expand")
+        if span is not None:
+            spans.append(span)
+    return spans
+
+
+def _section_record(span: Span) -> dict[str, Any] | None:
+    for record in span.doc._.section_records or []:
+        if record["start"] <= span.start_char < record["end"]:
+            return record
+    return None
+
+
+def get_section_type(span: Span) -> str | None:
+    """Type of the top-level section the span starts in."""
+    record = _section_record(span)
+    return record["type"] if record else None
+
+
+def get_section_title(span: Span) -> str | None:
+    """Title of the top-level section the span starts in (None for the preamble)."""
+    record = _section_record(span)
+    return record["title"] if record else None
+
+
+def get_heading(span: Span) -> str | None:
+    """Text of the nearest heading at or above the span (any level)."""
+    best = None
+    for record in span.doc._.heading_records or []:
+        if record["start"] <= span.start_char:
+            best = record
+        else:
+            break
+    return best["title"] if best else None
+
+
+def register_extensions() -> None:
+    """Declare the extensions; safe to call more than once."""
+    doc_attrs: dict[str, dict[str, Any]] = {
+        "section_records": {"default": None},
+        "heading_records": {"default": None},
+        "sections": {"getter": get_sections},
+        "headings": {"getter": get_headings},
+        "report": {"default": None},
+        "facts": {"default": None},
+    }
+    span_attrs: dict[str, dict[str, Any]] = {
+        "section_type": {"getter": get_section_type},
+        "title": {"getter": get_section_title},
+        "heading": {"getter": get_heading},
+        "category": {"default": None},
+        "category_scores": {"default": None},
+        "value": {"default": None},
+        "qualifier": {"default": None},
+        "unit_category": {"default": None},
+        "district_name": {"default": None},
+        "district_code": {"default": None},
+        "district_parents": {"default": None},
+    }
+    for name, kwargs in doc_attrs.items():
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, **kwargs)
+    for name, kwargs in span_attrs.items():
+        if not Span.has_extension(name):
+            Span.set_extension(name, **kwargs)
+
+
+register_extensions()

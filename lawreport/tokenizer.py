@@ -1,0 +1,227 @@
+"""Chinese word segmentation: spaCy's pkuseg tokenizer plus the label-boundary post-split.
+
+Whatever the statistical segmenter returns, entity boundaries of labels.md
+must fall on token boundaries: a number never shares a token with its unit
+(``99.8％``, ``660件``, ``1.16万件``), a division name never shares one with the
+words after it (``沙坪坝区司法局``), punctuation stands alone.  The post-split
+here guarantees that for every segmenter, so a statistical mistake can cost
+accuracy but never make a span unrepresentable.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+
+from spacy.lang.zh import ChineseTokenizer, Segmenter
+from spacy.tokens import Doc
+from spacy.util import get_words_and_spaces, registry
+from spacy.vocab import Vocab
+
+from .gazetteer import MASKED_DIVISION, Gazetteer, load_gazetteer
+
+_NUMBER = re.compile(
+    r"[0-9０-９]+(?:[.．,，][0-9０-９]+)*(?:[万亿千]+)?(?:余|多)?"
+)
+#: Measure words that follow a number; longest first.
+_UNITS = (
+    r"(?:个工作日|个百分点|个月|场次|人次|件次|户次|批次|小时"
+    r"|[件次人名个项家场条张份期篇块处起所元倍天周户台套部本类种支])"
+)
+_UNIT_PREFIX = re.compile(_UNITS)
+_CN_NUMBER_WITH_UNIT = re.compile(rf"^(?P<num>[零〇一二两三四五六七八九十百千万亿]+(?:余|多)?)(?P<unit>{_UNITS}.*)$")
+#: Punctuation that always stands alone (the decimal point in 1.16 does not).
+_PUNCT = set("。！？!?；;：:，,、“”‘’\"'（）()《》〈〉【】[]「」『』…—～~·•/|")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: Longest piece of text handed to the segmenter at once: bounds its memory.
+MAX_CHUNK = 2000
+
+
+def split_word(word: str) -> list[str]:
+    """Split one segmenter word at the label boundaries (see module docstring)."""
+    if len(word) <= 1:
+        return [word]
+    pieces: list[str] = []
+    for piece in _split_punct(word):
+        pieces.extend(_split_divisions(piece))
+    out: list[str] = []
+    for piece in pieces:
+        out.extend(_split_numbers(piece))
+    return [p for p in out if p]
+
+
+def split_words(words: Iterable[str]) -> list[str]:
+    """:func:`split_word` over a whole word sequence, then decimals rejoined.
+
+    pkuseg maps every digit to one symbol and ``.`` to another, so it cuts
+    ``1.16万`` as ``1 | . | 16万``; a number is one token again here.
+    """
+    out: list[str] = []
+    for word in words:
+        for piece in split_word(word):
+            if out and piece[:1].isdigit() and _ends_in_decimal_point(out):
+                out[-2:] = ["".join(out[-2:]) + piece] if out[-1] in ".．" else [out[-1] + piece]
+                continue
+            unit = _UNIT_PREFIX.match(piece) if out and _NUMBER.fullmatch(out[-1]) else None
+            if unit and unit.end() < len(piece):  # ``161 | 个村`` -> ``161 | 个 | 村``
+                out.extend([piece[: unit.end()], piece[unit.end() :]])
+            else:
+                out.append(piece)
+    return out
+
+
+def _ends_in_decimal_point(out: list[str]) -> bool:
+    """``[…, "1", "."]`` or ``[…, "1."]``: a number waiting for its decimals."""
+    last = out[-1]
+    if last in ".．":
+        return len(out) > 1 and out[-2].isdigit()
+    return len(last) > 1 and last[-1] in ".．" and last[:-1].isdigit()
+
+
+def disable_default_merge(segmenter: object) -> None:
+    """Stop pkuseg re-merging words found in its general dictionary.
+
+    spaCy initialises pkuseg with ``user_dict="default"``, whose post-processor
+    glues ``2023年``, ``100%`` and list markers ``1.`` back together; our
+    label boundaries need them apart.  The setting is saved with the pipeline.
+    """
+    segmenter.postprocesser.do_process = False
+    segmenter.postprocesser.common_words = set()
+    segmenter.postprocesser.other_words = set()
+
+
+def _split_punct(word: str) -> Iterator[str]:
+    buf = ""
+    for i, ch in enumerate(word):
+        keeps_number = ch in ",，" and 0 < i < len(word) - 1 and word[i - 1].isdigit() and word[i + 1].isdigit()
+        if (ch in _PUNCT and not keeps_number) or ch.isspace():
+            if buf:
+                yield buf
+            buf = ""
+            if not ch.isspace():
+                yield ch
+        else:
+            buf += ch
+    if buf:
+        yield buf
+
+
+def _split_numbers(word: str) -> list[str]:
+    if not any(ch.isdigit() for ch in word):
+        match = _CN_NUMBER_WITH_UNIT.match(word)
+        if match and not word.startswith(("一是", "十分", "万一")):
+            return [match.group("num"), *_split_numbers(match.group("unit"))]
+        return [word]
+    out: list[str] = []
+    pos = 0
+    for match in _NUMBER.finditer(word):
+        if match.start() > pos:
+            out.append(word[pos : match.start()])
+        out.append(match.group(0))
+        pos = match.end()
+    out.append(word[pos:])
+    return out
+
+
+def _split_divisions(word: str) -> list[str]:
+    """Cut a word around the division names in it: ``沙坪坝区司法局`` ->
+    ``沙坪坝区 司法局``, ``在綦江区`` -> ``在 綦江区``.
+
+    Official names (three characters or more) are cut wherever they stand;
+    short forms (``綦江``) only at the start of a word, where they cannot be
+    the tail of an ordinary word.
+    """
+    if len(word) < 3:
+        return [word]
+    gazetteer = load_gazetteer()
+    out: list[str] = []
+    pos = i = 0
+    while i < len(word) - 1:
+        masked = MASKED_DIVISION.match(word, i)
+        end = masked.end() if masked else _name_end(word, i, gazetteer, short=(i == 0))
+        if end:
+            if i > pos:
+                out.append(word[pos:i])
+            out.append(word[i:end])
+            pos = i = end
+        else:
+            i += 1
+    if pos < len(word):
+        out.append(word[pos:])
+    return out
+
+
+def _name_end(word: str, i: int, gazetteer: Gazetteer, short: bool) -> int:
+    """End of the longest division name starting at ``word[i]``, or 0."""
+    shortest = 2 if short else 3
+    for end in range(min(len(word), i + gazetteer.max_name_length), i + shortest - 1, -1):
+        if gazetteer.is_name(word[i:end], short=short):
+            return end
+    return 0
+
+
+def _chunks(text: str) -> Iterator[str]:
+    """Lines, and pieces of very long lines cut after sentence punctuation."""
+    for line in text.split("\n"):
+        while len(line) > MAX_CHUNK:
+            cut = max(line.rfind(p, 0, MAX_CHUNK) for p in "。！？；，")
+            cut = cut + 1 if cut > 0 else MAX_CHUNK
+            yield line[:cut]
+            line = line[cut:]
+        yield line
+
+
+class LawReportTokenizer(ChineseTokenizer):
+    """spaCy's ChineseTokenizer, segmenting line by line, with the post-split.
+
+    Segmenting line by line keeps memory bounded on huge documents, and a line
+    the statistical segmenter cannot handle (it may normalise or drop exotic
+    characters) falls back to single characters instead of failing the Doc.
+    """
+
+    def __call__(self, text: str) -> Doc:
+        bad = _SURROGATE.search(text)
+        if bad:
+            raise ValueError(
+                f"text has a lone surrogate {bad.group(0)!r} at character {bad.start()}: not valid Unicode, "
+                "which spaCy cannot store; decode the source with errors='replace' or fix its encoding"
+            )
+        words: list[str] = []
+        for chunk in _chunks(text):
+            if chunk.strip():
+                words.extend(split_words(self._segment(chunk)))
+        try:
+            words, spaces = get_words_and_spaces(words, text)
+        except ValueError:  # defensive: alignment is checked per chunk already
+            words, spaces = get_words_and_spaces([c for c in text if not c.isspace()], text)
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+    def _segment(self, chunk: str) -> list[str]:
+        compact = "".join(chunk.split())
+        if self.segmenter == Segmenter.pkuseg and self.pkuseg_seg is not None:
+            try:
+                words = self.pkuseg_seg.cut(chunk)
+            except Exception as err:
+                warnings.warn(f"pkuseg failed on a line ({err!r}); using characters", stacklevel=3)
+                words = []
+        elif self.segmenter == Segmenter.jieba:
+            words = [w for w in self.jieba_seg.cut(chunk, cut_all=False) if w.strip()]
+        else:
+            words = []
+        if "".join("".join(words).split()) != compact:
+            words = [c for c in chunk if not c.isspace()]
+        return words
+
+
+@registry.tokenizers("lawreport.ChineseTokenizer.v1")
+def create_tokenizer(segmenter: str = "pkuseg") -> Callable[[object], LawReportTokenizer]:
+    """Tokenizer factory for the ``[nlp.tokenizer]`` block of a config."""
+
+    def make(nlp) -> LawReportTokenizer:
+        return LawReportTokenizer(nlp.vocab, segmenter=segmenter)
+
+    return make
+
+
+__all__ = ["LawReportTokenizer", "Vocab", "create_tokenizer", "split_word", "split_words"]

@@ -1,0 +1,1 @@
+"""Offline recipes that build the project's trained resources."""
