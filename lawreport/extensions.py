@@ -23,24 +23,24 @@ UNIT_CATEGORIES = (
 )
 
 
-def get_sections(doc: Doc) -> list[Span]:
-    """Top-level sections as spans, built from ``doc._.section_records``."""
+def _spans(doc: Doc, records: list[dict[str, Any]] | None) -> list[Span]:
+    """Spans for stored ``{"start", "end", ...}`` records (character offsets)."""
     spans = []
-    for record in doc._.section_records or []:
+    for record in records or []:
         span = doc.char_span(record["start"], record["end"], alignment_mode="expand")
         if span is not None:
             spans.append(span)
     return spans
+
+
+def get_sections(doc: Doc) -> list[Span]:
+    """Top-level sections as spans, built from ``doc._.section_records``."""
+    return _spans(doc, doc._.section_records)
 
 
 def get_headings(doc: Doc) -> list[Span]:
     """Every heading (any level) as a span, from ``doc._.heading_records``."""
-    spans = []
-    for record in doc._.heading_records or []:
-        span = doc.char_span(record["start"], record["end"], alignment_mode="expand")
-        if span is not None:
-            spans.append(span)
-    return spans
+    return _spans(doc, doc._.heading_records)
 
 
 def _section_record(span: Span) -> dict[str, Any] | None:
