@@ -122,24 +122,27 @@ class Gazetteer:
         """Pick the division ``name`` denotes, preferring those near ``context`` codes.
 
         A candidate scores by the longest code prefix it shares with a context
-        code (same province, same city ...); ties go to the higher level
-        (counties before the many towns of the same name).
+        code (same province, same city ...), then by how many context codes
+        are its own parents; ties go to the higher level (counties before
+        the many towns of the same name).
         """
         found = self.candidates(name)
         if not found:
             return None
 
-        def closeness(d: Division) -> tuple[int, int]:
+        def closeness(d: Division) -> tuple[int, int, int]:
+            ancestry = {p.code for p in self.chain(d.code)}
             shared = 0
             for ctx in context:
-                if d.code == ctx or ctx in {p.code for p in self.chain(d.code)}:
-                    shared = max(shared, 12)
+                if ctx in ancestry:
+                    shared = 12
                     continue
                 n = 0
                 while n < min(len(d.code), len(ctx)) and d.code[n] == ctx[n]:
                     n += 1
                 shared = max(shared, n)
-            return shared, -d.level
+            support = sum(ctx in ancestry for ctx in context)
+            return shared, support, -d.level
 
         return max(found, key=closeness)
 

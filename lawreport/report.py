@@ -38,7 +38,8 @@ def find_title(text: str, max_lines: int = 15) -> tuple[str, int, int] | None:
             and bare[-1] not in "。；;，,"
         ):
             start = line.start + line.text.index(bare)
-            if bare.startswith("关于") and seen and _ORG_SUFFIX.search(seen[-1][0]):
+            # A title whose first line is the issuing body: ``X司法局`` / ``关于…的报告``.
+            if re.match(r"关于|(?:19|20)\d{2}", bare) and seen and _ORG_SUFFIX.search(seen[-1][0]):
                 prev, prev_start, _ = seen[-1]
                 return prev + bare, prev_start, start + len(bare)
             return bare, start, start + len(bare)
@@ -58,28 +59,35 @@ def report_year(text: str, title: str | None) -> int | None:
     return years.most_common(1)[0][0] if years else None
 
 
-def _most_specific(mentions: list[Mention], gazetteer: Gazetteer) -> tuple[str, Division | None] | None:
-    """Resolve a contiguous chain (``重庆市沙坪坝区回龙坝镇``) to its last unit."""
+def _most_specific(
+    mentions: list[Mention], gazetteer: Gazetteer, elsewhere: tuple[str, ...] = ()
+) -> tuple[str, Division | None] | None:
+    """Resolve a contiguous chain (``重庆市沙坪坝区回龙坝镇``) to its last unit.
+
+    The chain's own units come first as context; the divisions named
+    elsewhere in the text settle a name the chain leaves ambiguous
+    (``湖滨街道办事处`` alone: there are several 湖滨街道).
+    """
     if not mentions:
         return None
     last = mentions[-1]
     if not last.codes:
         return last.text, None
-    context = tuple(c for m in mentions[:-1] for c in m.codes)
-    return last.text, gazetteer.resolve(last.text, context)
+    chain = tuple(c for m in mentions[:-1] for c in m.codes)
+    return last.text, gazetteer.resolve(last.text, chain or elsewhere)
 
 
 def report_district(text: str, body: str | None, gazetteer: Gazetteer) -> tuple[str, Division | None] | None:
     """The report's own division: named in the issuing body, else named most often."""
+    mentions = find_mentions(text[:20000], gazetteer)
+    codes = tuple(c for m in mentions for c in m.codes)
     if body:
         in_body = find_mentions(body, gazetteer)
         if in_body:
-            return _most_specific(in_body, gazetteer)
-    mentions = find_mentions(text[:20000], gazetteer)
+            return _most_specific(in_body, gazetteer, codes)
     if not mentions:
         return None
     counts = Counter(m.text for m in mentions)
-    codes = tuple(c for m in mentions for c in m.codes)
 
     def rank(name: str) -> tuple[int, int, int]:
         division = gazetteer.resolve(name, codes) if not name.startswith("*") else None

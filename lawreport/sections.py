@@ -34,6 +34,7 @@ _ENUMERATOR = re.compile(
     r"[（(]\s*[零〇一二两三四五六七八九十0-9０-９]+\s*[）)]|[0-9０-９]{1,2}\s*[、．.]|[①-⑩])\s*"
 )
 _DEFAULT_RULES = "section_rules.json"
+_PART = re.compile(r"^第[零〇一二两三四五六七八九十]+(?:部分|章|篇)")
 
 
 @dataclass
@@ -102,6 +103,12 @@ def find_headings(doc: Doc, rules: list[tuple[str, list[re.Pattern[str]]]], max_
             or (len(bare) <= 20 and bare[-1] not in "。；;，,：:" and classify_title(bare, rules))
         ):
             headings.append(Heading(start, end, 0, None, heading_title(raw)))
+    # Reports divided into 第一部分…第五部分 number their sub-parts 一、二、:
+    # then every other enumerator sits one level deeper.
+    if any(h.level == 1 and _PART.match(strip_markup(text[h.start : h.end])) for h in headings):
+        for h in headings:
+            if h.level >= 1 and not _PART.match(strip_markup(text[h.start : h.end])):
+                h.level += 1
     return headings
 
 
@@ -130,16 +137,26 @@ def top_level(
     top = levels[0]
     chosen: list[tuple[Heading, str | None]] = []
     last_number = 0
+    levels_in_part: set[int] = set()  # deeper levels already used inside the current part
     for h in headings:
+        previous_type = chosen[-1][1] if chosen else None
         if h.level == top:
             chosen.append((h, typed[id(h)]))
             last_number = h.number or last_number
-        elif h.level > top and typed[id(h)] and h.number is not None and h.number == last_number + 1 and last_number:
-            if typed[id(h)] != (chosen[-1][1] if chosen else None):
-                chosen.append((h, typed[id(h)]))
-                last_number = h.number
-        elif h.level == 0 and typed[id(h)] and typed[id(h)] != (chosen[-1][1] if chosen else None):
+            levels_in_part = set()
+        elif (
+            h.level > top
+            and h.level not in levels_in_part  # a stray, not item n of a 1. 2. 3. list
+            and typed[id(h)] not in (None, previous_type)
+            and last_number
+            and h.number == last_number + 1
+        ):
             chosen.append((h, typed[id(h)]))
+            last_number = h.number
+        elif h.level == 0 and typed[id(h)] not in (None, previous_type):
+            chosen.append((h, typed[id(h)]))
+        else:
+            levels_in_part.add(h.level)
     return chosen
 
 

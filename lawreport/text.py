@@ -31,7 +31,7 @@ HEADING_PATTERNS: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"^[（(]\s*[0-9０-９]{1,2}\s*[）)]"), 4),
     (re.compile(r"^[①②③④⑤⑥⑦⑧⑨⑩]"), 4),
 )
-_MARKUP = re.compile(r"^[\s#>*]*|[\s*]*$")
+_MARKUP = re.compile(r"^(?:[\s#>*]|\[bookmark:[^\]]*\])*|[\s*]*$")
 _WEB_FURNITURE = re.compile(
     r"(当前位置|您的位置|首页\s*[>＞»]|扫一扫|打印本页|关闭窗口|【打印】|【关闭】|分享到|"
     r"字体[:：]?\s*[大中小]|字号|无障碍|发布时间|来源[:：]|索引号|浏览次数|访问量|"
@@ -63,7 +63,8 @@ def split_lines(text: str) -> list[Line]:
 
 
 def strip_markup(line: str) -> str:
-    """Drop markdown heading marks and emphasis around a line: ``### **三、…**``."""
+    """Drop markdown heading marks and emphasis around a line (``### **三、…**``),
+    and Word bookmarks left by conversion (``[bookmark: _GoBack]一、…``)."""
     return _MARKUP.sub("", line)
 
 
