@@ -1,11 +1,14 @@
-"""Throughput of segmentation, tokenizer and whole pipeline, in one run.
+"""Throughput and memory of the pipeline, in one run.
 
-    python benchmarks/throughput.py [--repeat 3] [--model PATH]
+    python benchmarks/throughput.py [--repeat 3] [--model PATH] [--stream 2000]
 
 Prints characters per second for raw spacy_pkuseg segmentation (the shipped
-model, called directly), our tokenizer (segmentation + label post-split), and
-the whole pipeline, with their ratios.  Texts: every report under
-training_data/raw/.  Figures go to docs/performance.md.
+model, called directly), our tokenizer (segmentation + label post-split), the
+whole pipeline (entities, sentence classes, facts included) in one process
+and with ``nlp.pipe(n_process=2)``, with their ratios; then streams
+``--stream`` reports (the corpus cycled) through ``nlp.pipe`` and prints the
+resident memory along the way, to show it stays flat.  Texts: every report
+under training_data/raw/.  Figures go to docs/performance.md.
 """
 
 from __future__ import annotations
@@ -32,10 +35,42 @@ def best_rate(func, texts: list[str], repeat: int) -> float:
     return chars / best
 
 
+def rss_mb() -> float:
+    """Current resident set size of this process, in MB (Linux)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def pipe_rate(nlp, texts: list[str], n_process: int, copies: int) -> float:
+    """Characters per second of ``nlp.pipe`` over ``copies`` passes of ``texts``."""
+    batch = texts * copies
+    start = time.perf_counter()
+    for _ in nlp.pipe(batch, n_process=n_process, batch_size=4):
+        pass
+    return sum(map(len, batch)) / (time.perf_counter() - start)
+
+
+def stream_memory(nlp, texts: list[str], reports: int) -> list[tuple[int, float]]:
+    """RSS after 1, 10%, ..., 100% of ``reports`` streamed through ``nlp.pipe`` (facts kept, docs dropped)."""
+    checkpoints = {1, *(reports * k // 10 for k in range(1, 11))}
+    marks: list[tuple[int, float]] = []
+    facts = 0
+    stream = (texts[i % len(texts)] for i in range(reports))
+    for n, doc in enumerate(nlp.pipe(stream, batch_size=4), 1):
+        facts += len(doc._.facts or [])
+        if n in checkpoints:
+            marks.append((n, rss_mb()))
+    return marks
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--model", default=None)
+    parser.add_argument("--stream", type=int, default=2000, help="reports to stream for the memory figure (0: skip)")
+    parser.add_argument("--copies", type=int, default=2, help="passes over the corpus for the pipe figures")
     args = parser.parse_args()
     texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "training_data" / "raw").rglob("*.txt"))]
     nlp = lawreport.load(args.model)
@@ -45,6 +80,8 @@ def main() -> None:
         "raw spacy_pkuseg": best_rate(segmenter.cut, texts, args.repeat),
         "lawreport tokenizer": best_rate(nlp.tokenizer, texts, args.repeat),
         "whole pipeline": best_rate(nlp, texts, args.repeat),
+        "pipe, 1 process": pipe_rate(nlp, texts, 1, args.copies),
+        "pipe, 2 processes": pipe_rate(nlp, texts, 2, args.copies),
     }
     raw = rates["raw spacy_pkuseg"]
     print(f"{len(texts)} reports, {sum(map(len, texts)):,} characters; {platform.processor() or platform.machine()}")
@@ -52,6 +89,11 @@ def main() -> None:
     print(f"{'stage':<22}{'chars/s':>12}{'vs raw':>9}")
     for name, rate in rates.items():
         print(f"{name:<22}{rate:>12,.0f}{rate / raw:>9.2f}")
+    print(f"2 processes vs 1: {rates['pipe, 2 processes'] / rates['pipe, 1 process']:.2f}x")
+    if args.stream:
+        print(f"streaming {args.stream} reports through nlp.pipe (single process): RSS in MB")
+        for n, mb in stream_memory(nlp, texts, args.stream):
+            print(f"  after {n:>5} reports: {mb:7.0f}")
 
 
 if __name__ == "__main__":

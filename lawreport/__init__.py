@@ -12,12 +12,29 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from . import (  # noqa: F401  (register factories)
+    entities,
     extensions,
+    facts,
     report,
     sections,
-    sentences,
+    sentence_classes,
+    sentence_split,
     tokenizer,
 )
+from .batch import extract, sentences
+from .display import show
 from .pipeline import ModelError, create_pipeline, default_model_path, load
+from .readers import ReadError, read
 
-__all__ = ["ModelError", "__version__", "create_pipeline", "default_model_path", "load"]
+__all__ = [
+    "ModelError",
+    "ReadError",
+    "__version__",
+    "create_pipeline",
+    "default_model_path",
+    "extract",
+    "load",
+    "read",
+    "sentences",
+    "show",
+]

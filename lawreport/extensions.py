@@ -8,6 +8,7 @@ that plain data, never stored objects and never lambdas.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import Any
 
 from spacy.tokens import Doc, Span
@@ -64,13 +65,9 @@ def get_section_title(span: Span) -> str | None:
 
 def get_heading(span: Span) -> str | None:
     """Text of the nearest heading at or above the span (any level)."""
-    best = None
-    for record in span.doc._.heading_records or []:
-        if record["start"] <= span.start_char:
-            best = record
-        else:
-            break
-    return best["title"] if best else None
+    records = span.doc._.heading_records or []
+    i = bisect_right([r["start"] for r in records], span.start_char) - 1
+    return records[i]["title"] if i >= 0 else None
 
 
 def register_extensions() -> None:

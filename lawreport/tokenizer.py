@@ -20,15 +20,14 @@ from spacy.util import get_words_and_spaces, registry
 from spacy.vocab import Vocab
 
 from .gazetteer import MASKED_DIVISION, Gazetteer, load_gazetteer
+from .numbers import UNITS
 
 _NUMBER = re.compile(
     r"[0-9０-９]+(?:[.．,，][0-9０-９]+)*(?:[万亿千]+)?(?:余|多)?"
 )
-#: Measure words that follow a number; longest first.
-_UNITS = (
-    r"(?:个工作日|个百分点|个月|场次|人次|件次|户次|批次|小时"
-    r"|[件次人名个项家场条张份期篇块处起所元倍天周户台套部本类种支])"
-)
+#: Measure words that follow a number (the NUMBER/UNIT rules' list), longest first.
+_UNITS = "(?:" + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True)) + ")"
+_LONG_UNITS = tuple(sorted((u for u in UNITS if len(u) > 1), key=len, reverse=True))
 _UNIT_PREFIX = re.compile(_UNITS)
 _CN_NUMBER_WITH_UNIT = re.compile(rf"^(?P<num>[零〇一二两三四五六七八九十百千万亿]+(?:余|多)?)(?P<unit>{_UNITS}.*)$")
 #: Punctuation that always stands alone (the decimal point in 1.16 does not).
@@ -38,10 +37,22 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_CHUNK = 2000
 
 
+#: A rate glued to the verb after it: ``合格|率达|98`` -> ``率 | 达`` (the MEASURE ends at 率).
+_RATE_VERB = re.compile(r"^([率比])([达均仅为超是])$")
+
+
+def split_rate_verb(word: str) -> list[str]:
+    """``率达`` -> ``率``, ``达``; any other word unchanged."""
+    match = _RATE_VERB.match(word)
+    return [match.group(1), match.group(2)] if match else [word]
+
+
 def split_word(word: str) -> list[str]:
     """Split one segmenter word at the label boundaries (see module docstring)."""
     if len(word) <= 1:
         return [word]
+    if _RATE_VERB.match(word):
+        return split_rate_verb(word)
     pieces: list[str] = []
     for piece in _split_punct(word):
         pieces.extend(_split_divisions(piece))
@@ -68,7 +79,21 @@ def split_words(words: Iterable[str]) -> list[str]:
                 out.extend([piece[: unit.end()], piece[unit.end() :]])
             else:
                 out.append(piece)
-    return out
+    return _rejoin_units(out)
+
+
+def _rejoin_units(words: list[str]) -> list[str]:
+    """A unit the segmenter cut in two after a number is one token again: ``24 | 小 | 时内`` -> ``24 | 小时 | 内``."""
+    out = list(words)
+    for i in range(len(out) - 2):
+        if not _NUMBER.fullmatch(out[i]):
+            continue
+        joined = out[i + 1] + out[i + 2]
+        for unit in _LONG_UNITS:
+            if joined.startswith(unit) and len(unit) > len(out[i + 1]):
+                out[i + 1 : i + 3] = [unit, joined[len(unit) :]]
+                break
+    return [w for w in out if w]
 
 
 def _ends_in_decimal_point(out: list[str]) -> bool:
@@ -110,7 +135,7 @@ def _split_punct(word: str) -> Iterator[str]:
 def _split_numbers(word: str) -> list[str]:
     if not any(ch.isdigit() for ch in word):
         match = _CN_NUMBER_WITH_UNIT.match(word)
-        if match and not word.startswith(("一是", "十分", "万一")):
+        if match and not word.startswith(("一是", "十分", "万一", "百分")):
             return [match.group("num"), *_split_numbers(match.group("unit"))]
         return [word]
     out: list[str] = []

@@ -27,7 +27,7 @@ from lawreport.annotation.convert import (
 from lawreport.annotation.jsonl import NORMALISATION_FIELDS, read_records, write_records
 from lawreport.annotation.validate import validate_record
 from lawreport.extensions import ENTITY_LABELS, QUALIFIERS, SENTENCE_CLASSES, UNIT_CATEGORIES
-from lawreport.sentences import sentence_spans
+from lawreport.sentence_split import sentence_spans
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = next((ROOT / "training_data" / "raw" / "seeds").glob("003_*.txt"))

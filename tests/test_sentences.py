@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from lawreport.sentences import sentence_spans
+from lawreport.sentence_split import sentence_spans
 
 from .test_tokenizer import NUMBER_UNIT
 

@@ -14,6 +14,7 @@ context of the report's own district; ``validate`` checks its types.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from ..gazetteer import load_gazetteer
@@ -78,7 +79,34 @@ def build_record(doc_id: str, synthetic_meta: dict[str, dict[str, Any]]) -> dict
         elif span["label"] == "DISTRICT":
             span.update(district_normalisation(covered, gazetteer, context))
         spans.append(span)
-    return {"id": doc_id, "text": text, "meta": meta, "spans": spans, "sentences": parsed["sentences"]}
+    record = {"id": doc_id, "text": text, "meta": meta, "spans": spans, "sentences": parsed["sentences"]}
+    attach_links(record, PASSES / "links" / "gold" / f"{doc_id}.tsv")
+    return record
+
+
+def attach_links(record: dict[str, Any], path: Path) -> None:
+    """Add the adjudicated fact links (``SNNNN  Nk  Mj|-`` lines) as ``"measure"`` on NUMBER spans.
+
+    ``SNNNN`` is the sentence's index in the record, ``Nk``/``Mj`` the k-th
+    NUMBER and j-th MEASURE inside it, as in the link task files.
+    """
+    if not path.exists():
+        return
+    spans = sorted(record["spans"], key=lambda s: s["start"])
+    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        sentence_id, number_id, measure_id = (field.strip() for field in line.split("\t")[:3])
+        sentence = record["sentences"][int(sentence_id[1:])]
+        inside = [s for s in spans if sentence["start"] <= s["start"] and s["end"] <= sentence["end"]]
+        numbers = [s for s in inside if s["label"] == "NUMBER"]
+        measures = [s for s in inside if s["label"] == "MEASURE"]
+        try:
+            number = numbers[int(number_id[1:]) - 1]
+            measure = None if measure_id == "-" else measures[int(measure_id[1:]) - 1]
+        except (IndexError, ValueError) as err:
+            raise ValueError(f"{path}:{line_no}: link {line!r} does not fit sentence {sentence_id}") from err
+        number["measure"] = None if measure is None else {"start": measure["start"], "end": measure["end"]}
 
 
 def main() -> None:

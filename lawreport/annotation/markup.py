@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from ..extensions import ENTITY_LABELS, SENTENCE_CLASSES
-from ..sentences import sentence_spans
+from ..sentence_split import sentence_spans
 
 NEWLINE_MARK = "⏎"
 _ENTITY = re.compile(r"⟦([^⟦⟧|]+)\|([A-Z]+)⟧")

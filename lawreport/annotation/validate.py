@@ -148,6 +148,7 @@ def validate_record(record: Any, tokens: Tokens | None = None) -> list[Problem]:
     for item in spans:
         _check_normalisation(item, out)
     _check_overlaps(spans, "span", out)
+    _check_links(spans, out)
     _check_overlaps(sentences, "sentence", out)
     if isinstance(record.get("sentences"), list):
         _check_coverage(text, sentences, out)
@@ -207,6 +208,26 @@ def _check_normalisation(item: Item, out: _Collector) -> None:
     for field, owner in FIELD_OWNER.items():
         if field in span and owner != label and label in NORMALISATION_FIELDS:
             out.add(f"{field!r} belongs on {owner} spans, not {label}", (start, end, label), warning=True)
+
+
+def _check_links(spans: list[Item], out: _Collector) -> None:
+    """A NUMBER's optional fact link ``"measure": {"start", "end"}`` (or null) must name a MEASURE span."""
+    measures = {(start, end) for start, end, label, _ in spans if label == "MEASURE"}
+    for start, end, label, span in spans:
+        if "measure" not in span:
+            continue
+        link = span["measure"]
+        if label != "NUMBER":
+            out.add("'measure' links belong on NUMBER spans", (start, end, label))
+        elif link is None:
+            continue
+        elif not (isinstance(link, dict) and _is_int(link.get("start")) and _is_int(link.get("end"))):
+            out.add(f"'measure' must be null or {{\"start\": int, \"end\": int}}, got {link!r}", (start, end, label))
+        elif (link["start"], link["end"]) not in measures:
+            out.add(
+                f"'measure' link {link['start']}-{link['end']} is not a MEASURE span of this record",
+                (start, end, label),
+            )
 
 
 def _check_overlaps(items: list[Item], kind: str, out: _Collector) -> None:

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..tokenizer import disable_default_merge
+from ..tokenizer import disable_default_merge, split_rate_verb
 
 LOG = logging.getLogger("lawreport.segmenter")
 
@@ -203,7 +203,39 @@ def split_silver_tokens(words: list[str]) -> list[str]:
     pieces = [p for w in pieces for p in _split_cn_count(w)]
     pieces = _attach_number_suffixes(pieces)
     pieces = [p for w in pieces for p in _split_division_prefix(w)]
+    pieces = [p for w in pieces for p in _split_leading_verb(w)]
+    pieces = [p for w in pieces for p in split_rate_verb(w)]
     return [p for p in pieces if p]
+
+
+#: Policy verbs that lead a MEASURE but are not part of it (labels.md: 开展⟦普法活动⟧).
+LEADING_VERBS = (
+    "优化 推进 深化 加强 健全 完善 建立 开展 严格 调解 提升 推动 落实 实施 强化 构建 打造 促进 维护 "
+    "防范 化解 提高 办理 受理 审查 出台 制定 印发 组织 聘请 引进 召开 举办 培训 清理 开通 设立 实现"
+).split()
+
+
+def _split_leading_verb(word: str) -> list[str]:
+    """``优化营商环境`` -> ``优化 营商环境``: a verb never shares a token with the noun phrase after it.
+
+    Only when the rest is itself a dictionary word, so ``规范性文件`` stays whole.
+    """
+    if len(word) >= 4 and word[:2] in LEADING_VERBS and _is_dictionary_word(word[2:]):
+        return [word[:2], word[2:]]
+    return [word]
+
+
+@lru_cache(maxsize=1)
+def _dictionary_words() -> frozenset[str]:
+    import jieba
+
+    path = Path(jieba.__file__).parent / "dict.txt"
+    words = {line.split(" ", 1)[0] for line in path.read_text(encoding="utf-8").splitlines()}
+    return frozenset(words | set(read_legal_terms()))
+
+
+def _is_dictionary_word(text: str) -> bool:
+    return len(text) >= 2 and text in _dictionary_words()
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,164 @@
+"""The one place that decides the entities: rules and model merged, normalised.
+
+``lawreport_entities`` runs after the statistical ``ner``.  For each label
+its config says where the spans come from (``rules``, ``model`` or
+``both``): NUMBER and UNIT from :mod:`lawreport.numbers`, DISTRICT from
+:mod:`lawreport.districts` and the gazetteer, MEASURE from the model, by
+default — the split the cross-validation in docs/evaluation.md chose.
+Overlaps are settled here and nowhere else:
+
+1. a DISTRICT inside a MEASURE that is a 《》 title or a quoted name yields
+   to the MEASURE (labels.md precedence);
+2. otherwise spans win in ``precedence`` order (default DISTRICT, NUMBER,
+   UNIT, MEASURE), and a MEASURE that overlaps a winner is trimmed to its
+   tokens outside it, or dropped when nothing is left.
+
+Then every span gets its normalisation: ``._.value``/``._.qualifier`` on
+NUMBER, ``._.unit_category`` on UNIT, ``._.district_*`` on DISTRICT,
+resolved in the context of the report's own district and the other
+divisions the report names.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .districts import find_districts
+from .extensions import ENTITY_LABELS
+from .gazetteer import Gazetteer, load_gazetteer
+from .normalize import district_normalisation, number_qualifier, number_value, unit_category
+from .numbers import find_numbers
+
+SOURCES = ("rules", "model", "both")
+DEFAULT_SOURCES = {"NUMBER": "rules", "UNIT": "rules", "DISTRICT": "rules", "MEASURE": "model"}
+DEFAULT_PRECEDENCE = ["DISTRICT", "NUMBER", "UNIT", "MEASURE"]
+#: Characters of context either side of a NUMBER that carry its qualifier.
+QUALIFIER_CONTEXT = 4
+_TITLE_MARKS = ("《", "“", '"', "「")
+
+
+def rule_spans(doc: Doc, gazetteer: Gazetteer) -> list[tuple[int, int, str]]:
+    """Character spans ``(start, end, label)`` the rules find in ``doc``."""
+    bounds = frozenset(t.idx for t in doc) | frozenset(t.idx + len(t.text) for t in doc)
+    starts = frozenset(t.idx for t in doc)
+    spans: list[tuple[int, int, str]] = []
+    for match in find_numbers(doc.text, starts):
+        spans.append((match.start, match.end, "NUMBER"))
+        if match.unit_start is not None and match.unit_end is not None:
+            spans.append((match.unit_start, match.unit_end, "UNIT"))
+    own = (doc._.report or {}).get("district_code")
+    spans.extend((m.start, m.end, "DISTRICT") for m in find_districts(doc.text, gazetteer, bounds, own))
+    return spans
+
+
+def _to_span(doc: Doc, start: int, end: int, label: str) -> Span | None:
+    """A token span for character offsets; boundaries inside a token are contracted."""
+    return doc.char_span(start, end, label=label) or doc.char_span(start, end, label=label, alignment_mode="contract")
+
+
+def merge_entities(candidates: list[Span], precedence: list[str]) -> list[Span]:
+    """Non-overlapping entities from candidates, by the precedence rules above."""
+    measures = [s for s in candidates if s.label_ == "MEASURE"]
+    titled = [m for m in measures if any(mark in m.text for mark in _TITLE_MARKS)]
+
+    def yields(span: Span) -> bool:
+        return span.label_ == "DISTRICT" and any(
+            m.start <= span.start and span.end <= m.end and (m.start, m.end) != (span.start, span.end) for m in titled
+        )
+
+    rank = {label: i for i, label in enumerate(precedence)}
+    ordered = sorted(
+        (s for s in candidates if not yields(s)),
+        key=lambda s: (rank.get(s.label_, len(rank)), s.start, -len(s)),
+    )
+    taken = [False] * (len(candidates[0].doc) if candidates else 0)
+    chosen: list[Span] = []
+    for span in ordered:
+        if span.label_ == "MEASURE":
+            # trim a measure to its longest run of free tokens
+            best: tuple[int, int] | None = None
+            run_start = None
+            for i in range(span.start, span.end + 1):
+                free = i < span.end and not taken[i]
+                if free and run_start is None:
+                    run_start = i
+                elif not free and run_start is not None:
+                    if best is None or i - run_start > best[1] - best[0]:
+                        best = (run_start, i)
+                    run_start = None
+            if best is None:
+                continue
+            span = Span(span.doc, best[0], best[1], label="MEASURE")
+            if not span.text.strip():
+                continue
+        elif any(taken[i] for i in range(span.start, span.end)):
+            continue
+        for i in range(span.start, span.end):
+            taken[i] = True
+        chosen.append(span)
+    return sorted(chosen, key=lambda s: s.start)
+
+
+def normalise(doc: Doc, ents: list[Span], gazetteer: Gazetteer) -> None:
+    """Set ``._.value``, ``._.qualifier``, ``._.unit_category``, ``._.district_*``."""
+    report = doc._.report or {}
+    own = report.get("district_code")
+    context: list[str] = [d.code for d in gazetteer.chain(own)] if own else []
+    # unambiguous names elsewhere in the report are context too
+    for span in ents:
+        if span.label_ == "DISTRICT":
+            candidates = gazetteer.candidates("".join(span.text.split()))
+            if len(candidates) == 1:
+                context.append(candidates[0].code)
+    text = doc.text
+    for span in ents:
+        if span.label_ == "NUMBER":
+            span._.value = number_value(span.text)
+            span._.qualifier = number_qualifier(
+                span.text,
+                text[max(0, span.start_char - QUALIFIER_CONTEXT) : span.start_char],
+                text[span.end_char : span.end_char + QUALIFIER_CONTEXT],
+            )
+        elif span.label_ == "UNIT":
+            span._.unit_category = unit_category(span.text)
+        elif span.label_ == "DISTRICT":
+            fields = district_normalisation(span.text, gazetteer, tuple(context))
+            span._.district_name = fields["district_name"]
+            span._.district_code = fields["district_code"]
+            span._.district_parents = fields["district_parents"]
+
+
+class EntityMerger:
+    """Rules and model spans to ``doc.ents``, normalised (see module docstring)."""
+
+    def __init__(self, nlp: Language, name: str, sources: dict[str, str], precedence: list[str]) -> None:
+        unknown = {k for k in sources if k not in ENTITY_LABELS} | {v for v in sources.values() if v not in SOURCES}
+        if unknown:
+            raise ValueError(f"lawreport_entities: unknown labels or sources in config: {sorted(unknown)}")
+        self.name = name
+        self.sources = {**DEFAULT_SOURCES, **sources}
+        self.precedence = list(precedence)
+        self.gazetteer = load_gazetteer()
+
+    def __call__(self, doc: Doc) -> Doc:
+        candidates = [e for e in doc.ents if self.sources.get(e.label_, "model") in ("model", "both")]
+        for start, end, label in rule_spans(doc, self.gazetteer):
+            if self.sources.get(label) in ("rules", "both"):
+                span = _to_span(doc, start, end, label)
+                if span is not None and len(span):
+                    candidates.append(span)
+        ents = merge_entities(candidates, self.precedence)
+        doc.set_ents(ents, default="outside")
+        normalise(doc, list(doc.ents), self.gazetteer)
+        return doc
+
+
+@Language.factory(
+    "lawreport_entities",
+    default_config={"sources": DEFAULT_SOURCES, "precedence": DEFAULT_PRECEDENCE},
+    assigns=["doc.ents", "span._.value", "span._.qualifier", "span._.unit_category", "span._.district_code"],
+    requires=["doc._.report"],
+)
+def make_entity_merger(nlp: Language, name: str, sources: dict[str, str], precedence: list[str]) -> EntityMerger:
+    return EntityMerger(nlp, name, sources, precedence)
