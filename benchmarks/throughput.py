@@ -2,7 +2,8 @@
 
     python benchmarks/throughput.py [--repeat 3] [--model PATH] [--stream 2000]
 
-Prints characters per second for raw spacy_pkuseg segmentation (the shipped
+Prints the time ``lawreport.load()`` takes in a fresh interpreter (import
+included), characters per second for raw spacy_pkuseg segmentation (the shipped
 model, called directly), our tokenizer (segmentation + label post-split), the
 whole pipeline (entities, sentence classes, facts included) in one process
 and with ``nlp.pipe(n_process=2)``, with their ratios; then streams
@@ -15,6 +16,8 @@ from __future__ import annotations
 
 import argparse
 import platform
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -65,6 +68,20 @@ def stream_memory(nlp, texts: list[str], reports: int) -> list[tuple[int, float]
     return marks
 
 
+def load_seconds(model: str | None, repeat: int) -> tuple[float, float]:
+    """Best of ``repeat`` fresh interpreters: seconds to ``import lawreport`` and then to ``lawreport.load()``."""
+    probe = (
+        "import time; t0 = time.perf_counter(); import lawreport; t1 = time.perf_counter(); "
+        f"lawreport.load({model!r}); print(t1 - t0, time.perf_counter() - t1)"
+    )
+    command = [sys.executable, "-c", probe]
+    runs = [
+        [float(x) for x in subprocess.run(command, capture_output=True, text=True, check=True).stdout.split()]
+        for _ in range(repeat)
+    ]
+    return min(r[0] for r in runs), min(r[1] for r in runs)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=3)
@@ -73,6 +90,9 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=2, help="passes over the corpus for the pipe figures")
     args = parser.parse_args()
     texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "training_data" / "raw").rglob("*.txt"))]
+    imported, loaded = load_seconds(args.model, args.repeat)
+    print(f"fresh interpreter: import lawreport {imported:.2f} s, lawreport.load() {loaded:.2f} s", end="")
+    print(f" (best of {args.repeat})")
     nlp = lawreport.load(args.model)
     segmenter = nlp.tokenizer.pkuseg_seg
     nlp(texts[0])  # warm up caches (gazetteer, pkuseg)

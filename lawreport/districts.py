@@ -8,6 +8,13 @@ Adjacent names form one chain span (``重庆市沙坪坝区回龙坝镇``), a vi
 community named right after a known division joins the chain
 (``喜洲镇周城村``), and masked names (``**区``) are districts too.
 
+The report's own district (``doc._.report``) is context: its short forms
+and those of its county are districts even where they are ordinary words
+elsewhere (``和平`` in a 和平区 report), while a short form, or an official
+name made of a common word and a suffix (``会同县``, ``联合镇``), that only
+denotes divisions in another province is left out (``新建``, ``和顺`` in a
+Chongqing report).
+
 Not districts (labels.md): level words (``全区``, ``我县``), party and
 government bodies as such (``区委``), regions and programmes, and names
 inside a 《》 title or a quoted programme name, where the MEASURE wins.
@@ -18,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .gazetteer import Gazetteer
+from .gazetteer import Gazetteer, short_forms, strip_level_suffix, word_list
 from .text import enclosure_mask
 
 #: Two-character official names that are mostly ordinary words.
@@ -34,8 +41,17 @@ _VILLAGE = re.compile(r"([\u4e00-\u9fff]{1,4}?)(?:社区|村)")
 _NOT_VILLAGE_STEM = re.compile(
     r"[开展推进深入建设全各农乡行政示范贫困试点重点美丽和谐的等与及在对了为有个一二两三四五六七八九十]"
 )
-#: A village or community standing alone, after a clause boundary or a locative verb.
-_LONE_VILLAGE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:社区|村)(?![民委务级干庄落])")
+#: A village, community or unlisted subdistrict standing alone, after a clause boundary or a locative verb.
+_LONE_VILLAGE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:社区|村|街道)(?![民委务级干庄落])")
+#: Characters before a lone village that open a new item: a locative, a clause or list boundary, a quote.
+_VILLAGE_OPENERS = frozenset("在于到、，。；：“”\n") | {""}
+#: Characters a village stem never has: function words, numerals, generic and policy words.
+_NOT_LONE_STEM = re.compile(r"[不没是出进入从向把被将每本该此其这那各全农乡村社区街道镇县市省]")
+_NUMERALS = "一二两三四五六七八九十"
+#: Places named after a division are not the division: 湖滨商圈, 西湖景区.
+_NAMED_PLACE = re.compile(r"(?:商圈|步行街|商业街|景区|风景区|广场|公园|片区|沿线)")
+#: Characters that start a clause word, never an abbreviation: 和区 in 市政府和区人大.
+_FUNCTION_CHARS = frozenset("和与及或在对向从为把被各本全我该")
 #: A name followed by a road word is a street: 北京西路, 江苏路.
 _ROAD = re.compile(r"[东西南北中]?(?:路|街(?!道)|大道|巷)")
 #: Town stems readers use before an institution: 回龙坝司法所, 城关人民法庭.
@@ -71,11 +87,18 @@ def _without_breaks(text: str) -> tuple[str, list[int]]:
 class _Matcher:
     """Longest-match lookup of division names at a position of one text."""
 
-    def __init__(self, text: str, gazetteer: Gazetteer, word_starts: frozenset[int] | None) -> None:
+    def __init__(
+        self,
+        text: str,
+        gazetteer: Gazetteer,
+        word_starts: frozenset[int] | None,
+        own_forms: frozenset[str] = frozenset(),
+    ) -> None:
         self.text = text
         self.gazetteer = gazetteer
         self.word_starts = word_starts
-        self.stems = _town_stems(gazetteer)
+        self.stems = gazetteer.town_stems()
+        self.own_forms = own_forms
 
     def aligned(self, i: int) -> bool:
         return self.word_starts is None or i in self.word_starts or i == len(self.text)
@@ -97,26 +120,43 @@ class _Matcher:
             if name in gazetteer.by_name:
                 if len(name) >= 3 or (name not in _COMMON_TWO and not _TOWN_SUFFIX.search(name)):
                     return end
-            elif gazetteer.is_name(name):
+            elif (gazetteer.is_name(name) or name in self.own_forms) and not _NAMED_PLACE.match(text, end):
                 return end
             elif name in self.stems and name not in gazetteer.common_words and _TOWN_INSTITUTION.match(text, end):
                 return end
         return i
 
 
-def _town_stems(gazetteer: Gazetteer) -> frozenset[str]:
-    """Township names without 镇/乡/街道, at least two characters."""
-    stems = getattr(gazetteer, "_town_stems", None)
-    if stems is None:
-        stems = frozenset(
-            _TOWN_SUFFIX.sub("", name)
-            for name, codes in gazetteer.by_name.items()
-            if _TOWN_SUFFIX.search(name) and len(_TOWN_SUFFIX.sub("", name)) >= 2
-        )
-        gazetteer._town_stems = stems  # type: ignore[attr-defined]
-    return stems
+@dataclass(frozen=True)
+class OwnDistrict:
+    """What the report's own district tells the matcher: the forms that name it and its province."""
 
+    forms: frozenset[str]
+    abbreviation: str | None
+    province: str | None
 
+    @classmethod
+    def of(cls, gazetteer: Gazetteer, own_code: str | None) -> OwnDistrict:
+        chain = gazetteer.chain(own_code) if own_code else []
+        forms: set[str] = set()
+        for division in chain:
+            if division.level >= 3:  # the county and the town; a city's bare name is already a short form
+                forms |= short_forms(division.name, division.level) | {_TOWN_SUFFIX.sub("", division.name)}
+        forms = {f for f in forms if len(f) >= 2}
+        return cls(frozenset(forms), own_abbreviation(gazetteer, own_code), own_code[:2] if chain else None)
+
+    def far_and_doubtful(self, name: str, gazetteer: Gazetteer) -> bool:
+        """Whether a lone ``name`` only denotes divisions in another province and is
+        a short form (not a province's) or a common word with a suffix (会同县)."""
+        if self.province is None or name in self.forms:
+            return False
+        official = name in gazetteer.by_name
+        codes = gazetteer.by_name[name] if official else gazetteer.by_short.get(name, [])
+        if not codes or any(code.startswith(self.province) for code in codes):
+            return False
+        if official:
+            return _TOWN_SUFFIX.sub("", strip_level_suffix(name)) in gazetteer.common_words
+        return not any(gazetteer.by_code[code].level == 1 for code in codes)
 
 
 def own_abbreviation(gazetteer: Gazetteer, own_code: str | None) -> str | None:
@@ -125,7 +165,9 @@ def own_abbreviation(gazetteer: Gazetteer, own_code: str | None) -> str | None:
     if division is None or division.level != 3 or len(division.name) < 3:
         return None
     abbreviation = division.name[0] + division.name[-1]
-    return None if abbreviation in _COMMON_ABBREVIATIONS or gazetteer.is_name(abbreviation) else abbreviation
+    if abbreviation in _COMMON_ABBREVIATIONS or abbreviation[0] in _FUNCTION_CHARS or gazetteer.is_name(abbreviation):
+        return None
+    return abbreviation
 
 
 def find_districts(
@@ -140,9 +182,9 @@ def find_districts(
     a word out (部分乡镇 is not 分乡镇): a name must start and end on a token
     boundary.  Matching runs on the text with PDF breaks removed, so
     ``拜⏎城县`` is found; offsets are into ``text``.  ``own_code``, the
-    report's own district, lets its abbreviation (``沙区``) be found too.
+    report's own district, is the context of the module docstring.
     """
-    abbreviation = own_abbreviation(gazetteer, own_code)
+    own = OwnDistrict.of(gazetteer, own_code)
     compact, offsets = _without_breaks(text)
     in_title = enclosure_mask(text, (("《", "》"),))  # a 《》 title is a MEASURE: no districts inside
     starts = None
@@ -150,7 +192,7 @@ def find_districts(
         where = {original: i for i, original in enumerate(offsets)}
         where[len(text)] = len(compact)
         starts = frozenset(where[s] for s in word_bounds if s in where)
-    matcher = _Matcher(compact, gazetteer, starts)
+    matcher = _Matcher(compact, gazetteer, starts, own.forms)
     found: list[DistrictMatch] = []
     i, n = 0, len(compact)
     while i < n:
@@ -162,13 +204,13 @@ def find_districts(
             found.append(DistrictMatch(offsets[i], offsets[masked.end() - 1] + 1, (masked.group(0),)))
             i = masked.end()
             continue
-        village_end = _lone_village_end(compact, i, matcher, found)
+        village_end = _lone_village_end(compact, i, matcher)
         if village_end:
             found.append(DistrictMatch(offsets[i], offsets[village_end - 1] + 1, (compact[i:village_end],)))
             i = village_end
             continue
         end = matcher.name_end(i)
-        if end == i and abbreviation and compact.startswith(abbreviation, i) and matcher.aligned(i + 2):
+        if end == i and own.abbreviation and compact.startswith(own.abbreviation, i) and matcher.aligned(i + 2):
             end = i + 2
         if end == i or _ROAD.match(compact, end):
             i = max(end, i + 1)
@@ -184,6 +226,9 @@ def find_districts(
         if village and not _NOT_VILLAGE_STEM.search(village.group(1)) and gazetteer.level_of(names[-1]) >= 3:
             end = _extend_community(compact, village.end())
             names.append(compact[village.start() : end])
+        if len(names) == 1 and own.far_and_doubtful(names[0], gazetteer):
+            i = end
+            continue
         found.append(DistrictMatch(offsets[i], offsets[end - 1] + 1, tuple(names)))
         i = end
     return found
@@ -194,19 +239,30 @@ def _extend_community(text: str, end: int) -> int:
     return end + 2 if text.startswith("社区", end) else end
 
 
-def _lone_village_end(text: str, i: int, matcher: _Matcher, found: list[DistrictMatch]) -> int:
-    """End of a village or community named without its county (``在周城村``), or 0.
+def _has_action_word(stem: str) -> bool:
+    """Whether a would-be village stem holds a verb, adverb or the like (发挥, 组织): then it is a clause."""
+    actions = word_list("action_words.txt")
+    return any(stem[k : k + 2] in actions for k in range(len(stem) - 1))
 
-    Only after a locative (在, 于, 到) or as the next item of a list whose
-    previous item was one (``颐和路社区、江苏路社区``): elsewhere ``X村`` is
-    too often ordinary words (城中村, 发挥村…).
+
+def _lone_village_end(text: str, i: int, matcher: _Matcher) -> int:
+    """End of a village, community or unlisted subdistrict named alone (``在周城村``), or 0.
+
+    Only where an item begins: after a locative (在, 于, 到), a clause or list
+    boundary or a quote, and with a stem free of function and generic words;
+    elsewhere ``X村`` is too often ordinary words (城中村, 发挥村…).
     """
-    before = text[i - 1 : i]
-    listed = before == "、" and bool(found) and found[-1].names[-1].endswith(("村", "社区"))
-    if before not in ("在", "于", "到") and not listed:
+    if text[i - 1 : i] not in _VILLAGE_OPENERS:
         return 0
     lone = _LONE_VILLAGE.match(text, i)
-    if not lone or _NOT_VILLAGE_STEM.search(lone.group(1)):
+    stem = lone.group(1) if lone else ""
+    if (
+        not lone
+        or _NOT_VILLAGE_STEM.search(stem.lstrip(_NUMERALS))  # 五云山村 is a name, 三个村 is not
+        or _NOT_LONE_STEM.search(stem)
+        or _has_action_word(stem)
+        or stem in matcher.gazetteer.common_words
+    ):
         return 0
     end = _extend_community(text, lone.end())
     return end if matcher.aligned(end) else 0

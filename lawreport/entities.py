@@ -27,14 +27,12 @@ from spacy.tokens import Doc, Span
 from .districts import find_districts
 from .extensions import ENTITY_LABELS
 from .gazetteer import Gazetteer, load_gazetteer
-from .normalize import district_normalisation, number_qualifier, number_value, unit_category
+from .normalize import district_normalisation, number_value, qualifier_at, unit_category
 from .numbers import find_numbers
 
 SOURCES = ("rules", "model", "both")
 DEFAULT_SOURCES = {"NUMBER": "rules", "UNIT": "rules", "DISTRICT": "rules", "MEASURE": "model"}
 DEFAULT_PRECEDENCE = ["DISTRICT", "NUMBER", "UNIT", "MEASURE"]
-#: Characters of context either side of a NUMBER that carry its qualifier.
-QUALIFIER_CONTEXT = 4
 _TITLE_MARKS = ("《", "“", '"', "「")
 
 
@@ -112,14 +110,11 @@ def normalise(doc: Doc, ents: list[Span], gazetteer: Gazetteer) -> None:
             if len(candidates) == 1:
                 context.append(candidates[0].code)
     text = doc.text
-    for span in ents:
+    for span, following in zip(ents, [*ents[1:], None], strict=True):
         if span.label_ == "NUMBER":
+            unit = following.text if following is not None and following.label_ == "UNIT" else ""
             span._.value = number_value(span.text)
-            span._.qualifier = number_qualifier(
-                span.text,
-                text[max(0, span.start_char - QUALIFIER_CONTEXT) : span.start_char],
-                text[span.end_char : span.end_char + QUALIFIER_CONTEXT],
-            )
+            span._.qualifier = qualifier_at(text, span.start_char, span.end_char, unit)
         elif span.label_ == "UNIT":
             span._.unit_category = unit_category(span.text)
         elif span.label_ == "DISTRICT":

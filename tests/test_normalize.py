@@ -36,6 +36,32 @@ def test_number_qualifiers(before, text, after, qualifier):
 
 
 @pytest.mark.parametrize(
+    ("before", "text", "after", "unit", "qualifier"),
+    [
+        ("审批时限压缩至", "30", "个工作日以内。", "个工作日", "at_most"),
+        ("建成", "66", "个市级以上民主法治示范村", "个", "exact"),  # 以上 belongs to 市级
+        ("化解率达", "85", "％以上", "％", "at_least"),
+    ],
+)
+def test_qualifier_words_follow_the_unit(before, text, after, unit, qualifier):
+    assert number_qualifier(text, before, after, unit) == qualifier
+
+
+def test_magnitudes_are_exact_decimals():
+    """4.6亿 is 460000000 exactly, not the float product 459999999.99999994."""
+    assert number_value("4.6亿") == 460_000_000.0
+    assert number_value("1.38万") == 13_800.0
+    assert number_value("558.82万") == 5_588_200.0
+
+
+def test_pipeline_qualifier_after_a_long_unit(nlp):
+    doc = nlp("力争全省环评审批时限压缩至30个工作日以内，罚没金额约4.6亿元。")
+    numbers = {e.text: e for e in doc.ents if e.label_ == "NUMBER"}
+    assert numbers["30"]._.qualifier == "at_most"
+    assert (numbers["4.6亿"]._.value, numbers["4.6亿"]._.qualifier) == (460_000_000.0, "about")
+
+
+@pytest.mark.parametrize(
     ("unit", "category"),
     [("％", "percent"), ("元", "currency_cny"), ("人次", "person"), ("件", "case"), ("场次", "event"),
      ("项", "item"), ("家", "organisation"), ("份", "document"), ("个月", "duration"), ("个百分点", "other")],

@@ -18,12 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from ..gazetteer import load_gazetteer
-from ..normalize import district_normalisation, number_qualifier, number_value, unit_category
+from ..normalize import district_normalisation, number_value, qualifier_at, unit_category
 from ..report import extract_report
 from .jsonl import write_records
 from .markup import PASSES, ROOT, check_file, raw_path
-
-CONTEXT = 4  # characters either side that carry a number's qualifier
 
 
 def manifests() -> dict[str, dict[str, Any]]:
@@ -65,15 +63,14 @@ def build_record(doc_id: str, synthetic_meta: dict[str, dict[str, Any]]) -> dict
     own = meta.get("district_code")
     context = tuple(d.code for d in gazetteer.chain(own)) if own else ()
     spans = []
-    for span in sorted(parsed["spans"], key=lambda s: (s["start"], s["end"])):
+    ordered = sorted(parsed["spans"], key=lambda s: (s["start"], s["end"]))
+    for span, following in zip(ordered, [*ordered[1:], None], strict=True):
         covered = text[span["start"] : span["end"]]
         if span["label"] == "NUMBER":
             span["value"] = number_value(covered)
-            span["qualifier"] = number_qualifier(
-                covered,
-                text[max(0, span["start"] - CONTEXT) : span["start"]],
-                text[span["end"] : span["end"] + CONTEXT],
-            )
+            is_unit = following is not None and following["label"] == "UNIT"
+            unit = text[following["start"] : following["end"]] if is_unit else ""
+            span["qualifier"] = qualifier_at(text, span["start"], span["end"], unit)
         elif span["label"] == "UNIT":
             span["unit_category"] = unit_category(covered)
         elif span["label"] == "DISTRICT":
