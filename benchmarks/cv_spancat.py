@@ -27,6 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import numpy  # noqa: E402
 from spacy.language import Language  # noqa: E402
 from spacy.tokens import Doc, Span  # noqa: E402
 from spacy.training import Example  # noqa: E402
@@ -64,7 +65,7 @@ def measures_to_ents(doc: Doc) -> Doc:
     if group is None:
         return doc
     scores = group.attrs.get("scores")
-    order = sorted(range(len(group)), key=lambda i: -float(scores[i][0]) if scores is not None else 0)
+    order = sorted(range(len(group)), key=lambda i: -float(numpy.max(scores[i])) if scores is not None else 0)
     taken = [False] * len(doc)
     chosen: list[Span] = []
     for i in order:

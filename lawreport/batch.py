@@ -21,7 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .pipeline import load
-from .readers import ReadError, iter_report_files, read
+from .readers import ReadError, iter_report_files, printable, read
 
 FACT_COLUMNS = (
     "file", "report_title", "report_year", "report_district", "report_district_code",
@@ -103,9 +103,12 @@ def iter_docs(
     def texts() -> Iterator[tuple[str, str]]:
         for path in files:
             try:
-                yield read(path).text, str(path)
-            except (ReadError, OSError) as err:
-                errors.add(str(path), str(err))
+                report = read(path)
+            except Exception as err:  # one bad file never stops the batch; ReadError is the expected kind
+                reason = str(err) if isinstance(err, ReadError) else f"{type(err).__name__}: {err}"
+                errors.add(printable(str(path)), printable(reason))
+                continue
+            yield report.text, report.source
 
     bar = _progress(len(files), progress)
     try:

@@ -4,48 +4,66 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
 import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .annotation import convert as annotation_convert
+from .annotation import suggest as annotation_suggest
 from .annotation import validate as annotation_validate
+from .annotation.jsonl import atomic_open
 from .batch import FACT_COLUMNS, SENTENCE_COLUMNS, BatchErrors, fact_rows, iter_docs, sentence_rows
 from .pipeline import ModelError, load
 from .readers import iter_report_files
 
 
 def write_table(rows: Iterator[dict[str, Any]], columns: tuple[str, ...], out: Path | None) -> int:
-    """Stream rows to stdout (JSON lines), OUT.csv, OUT.jsonl or OUT.parquet; returns the row count."""
-    count = 0
-    if out is not None and out.suffix == ".parquet":
-        import pandas as pd
+    """Stream rows to stdout (JSON lines), OUT.csv, OUT.jsonl or OUT.parquet; returns the row count.
 
-        frame = pd.DataFrame(list(rows), columns=list(columns))
-        try:
-            frame.to_parquet(out, index=False)
-        except ImportError as err:
-            raise SystemExit(f"lawreport: writing .parquet needs pyarrow (pip install pyarrow): {err}") from err
-        return len(frame)
-    if out is not None and out.suffix not in (".csv", ".jsonl"):
+    Files are written atomically: a run that fails or is interrupted leaves an earlier OUT as it was.
+    """
+    if out is None:
+        return _write_rows(rows, columns, sys.stdout, as_csv=False)
+    if out.suffix == ".parquet":
+        return _write_parquet(rows, columns, out)
+    if out.suffix not in (".csv", ".jsonl"):
         raise SystemExit(f"lawreport: unsupported output {out}; use .csv, .jsonl or .parquet")
-    handle = out.open("w", encoding="utf-8-sig" if out.suffix == ".csv" else "utf-8", newline="") if out else sys.stdout
-    try:
-        writer = csv.DictWriter(handle, fieldnames=list(columns)) if out is not None and out.suffix == ".csv" else None
+    as_csv = out.suffix == ".csv"
+    with atomic_open(out, encoding="utf-8-sig" if as_csv else "utf-8", newline="") as handle:
+        return _write_rows(rows, columns, handle, as_csv)
+
+
+def _write_rows(rows: Iterator[dict[str, Any]], columns: tuple[str, ...], handle: IO[str], as_csv: bool) -> int:
+    writer = csv.DictWriter(handle, fieldnames=list(columns)) if as_csv else None
+    if writer:
+        writer.writeheader()
+    count = 0
+    for row in rows:
         if writer:
-            writer.writeheader()
-        for row in rows:
-            if writer:
-                writer.writerow(row)
-            else:
-                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-            count += 1
-    finally:
-        if out is not None:
-            handle.close()
+            writer.writerow(row)
+        else:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        count += 1
     return count
+
+
+def _check_parquet_engine() -> None:
+    """pandas needs pyarrow or fastparquet to write .parquet: say so before any report is processed."""
+    if not any(importlib.util.find_spec(engine) for engine in ("pyarrow", "fastparquet")):
+        raise SystemExit("lawreport: writing .parquet needs pyarrow (pip install pyarrow)")
+
+
+def _write_parquet(rows: Iterator[dict[str, Any]], columns: tuple[str, ...], out: Path) -> int:
+    _check_parquet_engine()
+    import pandas as pd
+
+    with atomic_open(out, "wb") as handle:  # opened first: a missing folder fails before any report is read
+        frame = pd.DataFrame(list(rows), columns=list(columns))
+        frame.to_parquet(handle, index=False)
+    return len(frame)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -54,6 +72,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     except ModelError as err:
         print(f"lawreport: {err}", file=sys.stderr)
         return 2
+    if args.output and Path(args.output).suffix == ".parquet":
+        _check_parquet_engine()
     files = iter_report_files(args.paths)
     errors = BatchErrors()
     rows_of, columns = (sentence_rows, SENTENCE_COLUMNS) if args.sentences else (fact_rows, FACT_COLUMNS)
@@ -66,7 +86,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
             reports += 1
             yield from rows_of(doc, source)
 
-    written = write_table(rows(), columns, Path(args.output) if args.output else None)
+    try:
+        written = write_table(rows(), columns, Path(args.output) if args.output else None)
+    except OSError as err:
+        print(f"lawreport: cannot write {args.output}: {err}", file=sys.stderr)
+        return 2
     for source, reason in errors.failures:
         print(f"lawreport: failed {source}: {reason}", file=sys.stderr)
     what = "sentences" if args.sentences else "facts"
@@ -82,6 +106,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from .evaluation import Scores, evaluate
     from .training.data import load_records
 
+    if not _annotations_valid(args.data):
+        return 2
     try:
         nlp = load(args.model)
         records = load_records(args.data)
@@ -97,29 +123,41 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _annotations_valid(paths: list[str], shown: int = 20) -> bool:
+    """Print the errors of annotation files (as ``lawreport validate``); scores on broken records would mislead."""
+    errors = [p for p in annotation_validate.validate_files(paths) if p.severity == "error"]
+    for problem in errors[:shown]:
+        print(problem, file=sys.stderr)
+    if errors:
+        print(f"lawreport: {len(errors)} errors in the annotation files; nothing evaluated", file=sys.stderr)
+    return not errors
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     from .annotation.jsonl import AnnotationFileError
-    from .training.train import save_pipeline, train_pipeline
+    from .training.train import parse_overrides, save_pipeline, train_pipeline
 
     output = Path(args.output)
     if output.exists() and not args.overwrite:
         print(f"lawreport: {output} exists; pass --overwrite to replace it", file=sys.stderr)
         return 2
-    overrides: dict[str, Any] = {}
-    if args.seed is not None:
-        overrides["training.seed"] = args.seed
-    if args.epochs is not None:
-        overrides["training.max_epochs"] = args.epochs
+    mix = None if args.mix is None else [] if [m.lower() for m in args.mix] == ["none"] else args.mix
     try:
-        nlp, scores = train_pipeline(args.data, base=args.base, config_path=args.config, overrides=overrides,
-                                     log=lambda line: print(line, file=sys.stderr))
+        overrides = parse_overrides(args.set)
+        if args.seed is not None:
+            overrides["training.seed"] = args.seed
+        nlp, scores = train_pipeline(
+            args.data, base=args.base, mix=mix, config_path=args.config, overrides=overrides, epochs=args.epochs,
+            log=lambda line: print(line, file=sys.stderr), progress=False if args.quiet else None,
+        )
+        save_pipeline(nlp, output, overwrite=args.overwrite)
     except (ModelError, AnnotationFileError, OSError, ValueError) as err:
         print(f"lawreport: {err}", file=sys.stderr)
         return 2
-    save_pipeline(nlp, output, overwrite=args.overwrite)
     print(f"wrote {output}")
-    print("scores on the training data (not held out; see benchmarks/cross_validate.py for honest figures)")
-    print(scores.table())
+    for group, table in scores.items():
+        print(f"scores on the {group} (trained on, not held out; benchmarks/cross_validate.py has honest figures)")
+        print(table.table())
     return 0
 
 
@@ -143,13 +181,22 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("data", nargs="+", help="annotation JSONL files")
     train.add_argument("-o", "--output", required=True, help="directory to write the pipeline to")
     train.add_argument("--seed", type=int, help="random seed (default: the config's)")
-    train.add_argument("--epochs", type=int, help="ner epochs (default: the config's)")
-    train.add_argument("--base", help="pipeline whose tokenizer and rules to start from (default: the shipped one)")
+    train.add_argument("--epochs", type=int, help="ner epochs (default: the config's, [finetune]'s with --base)")
+    train.add_argument("--base", metavar="PATH",
+                       help="pipeline to fine-tune ('default': the shipped one); without it the ner and sentence "
+                            "classifier are trained from scratch on the shipped tokenizer and rules")
+    train.add_argument("--mix", nargs="+", metavar="PATH",
+                       help="with --base: original annotation files mixed with DATA so the model does not forget "
+                            "(default: training_data/seeds.jsonl and synthetic.jsonl of the checkout; 'none': nothing)")
+    train.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                       help="override a config value, e.g. --set training.max_epochs=20 (repeatable)")
     train.add_argument("--config", help="training config (default: lawreport/training/config.cfg)")
     train.add_argument("--overwrite", action="store_true", help="replace an existing output directory")
+    train.add_argument("-q", "--quiet", action="store_true", help="no progress bar (epoch losses are logged instead)")
     train.set_defaults(func=cmd_train)
     annotation_validate.register(sub)
     annotation_convert.register(sub)
+    annotation_suggest.register(sub)
     return parser
 
 

@@ -9,10 +9,11 @@ calls, so the same call works in a notebook and in a script (``.html``).
 from __future__ import annotations
 
 import html
+import warnings
 from dataclasses import dataclass
 
 from spacy import displacy
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 ENTITY_COLOURS = {"DISTRICT": "#9ecae1", "MEASURE": "#fdd0a2", "NUMBER": "#a1d99b", "UNIT": "#dadaeb"}
 CLASS_COLOURS = {"ACHIEVEMENT": "#c7e9c0", "SHORTFALL": "#fcbba1", "PLAN": "#c6dbef", "OTHER": "#f0f0f0"}
@@ -32,8 +33,10 @@ class Rendering:
 
 
 def entities_html(doc: Doc) -> str:
-    """displaCy's entity view with the lawreport colours."""
-    return displacy.render(doc, style="ent", page=False, jupyter=False, options={"colors": ENTITY_COLOURS})
+    """displaCy's entity view with the lawreport colours (no warning for a Doc without entities)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"\[W006\]")
+        return displacy.render(doc, style="ent", page=False, jupyter=False, options={"colors": ENTITY_COLOURS})
 
 
 def sentences_html(doc: Doc) -> str:
@@ -43,7 +46,7 @@ def sentences_html(doc: Doc) -> str:
         for name, colour in CLASS_COLOURS.items()
     )
     parts = []
-    for sent in doc.sents:
+    for sent in _sentences(doc):
         colour = CLASS_COLOURS.get(sent._.category or "OTHER", "#ffffff")
         score = (sent._.category_scores or {}).get(sent._.category or "", None)
         title = f"{sent._.category} {score:.2f}" if score is not None else (sent._.category or "")
@@ -53,6 +56,12 @@ def sentences_html(doc: Doc) -> str:
         f'<div class="lawreport-legend" style="margin-bottom:8px">{legend}</div>'
         f'<div class="lawreport-sentences" style="line-height:1.9">{"".join(parts)}</div>'
     )
+
+
+def _sentences(doc: Doc) -> list[Span]:
+    """The Doc's sentences, or the whole Doc as one unclassified piece when nothing set
+    sentence boundaries (``nlp.make_doc``, another pipeline): a view, not an error."""
+    return list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
 
 
 def show(doc: Doc, *, entities: bool = True, sentences: bool = True) -> Rendering:

@@ -110,7 +110,7 @@ def normalise(doc: Doc, ents: list[Span], gazetteer: Gazetteer) -> None:
             if len(candidates) == 1:
                 context.append(candidates[0].code)
     text = doc.text
-    for span, following in zip(ents, [*ents[1:], None], strict=True):
+    for span, following in zip(ents, [*ents[1:], None], strict=False):  # not strict: a Doc may have no ents
         if span.label_ == "NUMBER":
             unit = following.text if following is not None and following.label_ == "UNIT" else ""
             span._.value = number_value(span.text)

@@ -107,6 +107,10 @@ def _is_table_cell(text: str, start: int, end: int) -> bool:
     return before.endswith("|") and after.startswith("|")
 
 
+#: Zero counted by what did not happen (labels.md: ``0败诉``, ``零发生``); not slogans (零跑腿, 零距离).
+_ZERO_EVENT = re.compile(r"\s*(?:败诉|发生|投诉|事故|差错|伤亡|上访|信访|越级上访|纠错|违法|违规|失误|延误|案件)")
+
+
 def _is_quantity(text: str, match: re.Match[str], quoted: bytearray) -> bool:
     """Apply the non-number rules of labels.md to one candidate."""
     num = match.group("num")
@@ -129,7 +133,10 @@ def _is_quantity(text: str, match: re.Match[str], quoted: bytearray) -> bool:
             return False  # codes such as 1+N+1, 5G, 12345热线
         if not unit:
             return bool(
-                re.search("[万亿]", compact) or _RANGE_AFTER.match(after) or _is_table_cell(text, start, end)
+                re.search("[万亿]", compact)
+                or _RANGE_AFTER.match(after)
+                or _is_table_cell(text, start, end)
+                or (compact == "0" and _ZERO_EVENT.match(after))
             )
         if unit in ("%", "％", "‰"):
             return True
@@ -142,6 +149,8 @@ def _is_quantity(text: str, match: re.Match[str], quoted: bytearray) -> bool:
     # Chinese numerals
     if compact.startswith("百分之") or compact == "一半":
         return True
+    if compact == "零" and not unit:
+        return bool(_ZERO_EVENT.match(after))
     if _NAMED_SETS.match(text, start) or _SESSIONS.match(text, start) or re.match(r"[〇零]", compact):
         return False
     if not unit:

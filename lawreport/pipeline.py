@@ -7,6 +7,8 @@ carried into the wheel as the data package ``lawreport.models``, so that
 
 from __future__ import annotations
 
+import json
+import traceback
 from importlib import resources
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from spacy.lang.zh import Chinese
 from spacy.language import Language
 
 from . import __version__
+from .ner_pieces import bound_ner
 from .tokenizer import disable_default_merge
 
 DEFAULT_MODEL = "lawreport_zh"
@@ -67,17 +70,64 @@ def default_model_path() -> Path:
 def load(path: str | Path | None = None, **kwargs: object) -> Language:
     """Load a lawreport pipeline: the shipped default, or one saved with ``nlp.to_disk``.
 
-    Raises :class:`ModelError` naming the path when it is missing or broken,
-    rather than an error from deep inside spaCy.
+    Raises :class:`ModelError` naming the path (and the part of it that is
+    broken, where spaCy got that far) when it is missing or broken, rather
+    than an error from deep inside spaCy.  The ner is made to work piecewise
+    on huge documents (:mod:`lawreport.ner_pieces`), so memory stays bounded.
     """
     target = Path(path) if path is not None else default_model_path()
     if not target.exists():
         raise ModelError(f"no lawreport pipeline at {target}: the directory does not exist")
+    if not target.is_dir():
+        raise ModelError(f"no lawreport pipeline at {target}: it is a file; pass the directory nlp.to_disk wrote")
     if not (target / "config.cfg").is_file():
         raise ModelError(f"no lawreport pipeline at {target}: config.cfg is missing (saved with nlp.to_disk?)")
+    _check_config(target)
+    _check_segmenter(target)
     try:
         nlp = spacy.load(target, **kwargs)
     except Exception as err:  # spaCy raises many types; the user needs the path
-        raise ModelError(f"cannot load the lawreport pipeline at {target}: {err}") from err
+        part = _failed_part(err)
+        raise _broken(target, f"{part} is missing or damaged: {err}" if part else str(err)) from err
     nlp.max_length = max(nlp.max_length, MAX_LENGTH)
+    bound_ner(nlp)
     return nlp
+
+
+def _broken(target: Path, reason: str) -> ModelError:
+    return ModelError(f"cannot load the lawreport pipeline at {target}: {reason}")
+
+
+def _check_config(target: Path) -> None:
+    """A config.cfg or meta.json that does not parse gets a message naming it, not a parser's alone."""
+    try:
+        spacy.util.load_config(target / "config.cfg", interpolate=False)
+    except Exception as err:  # thinc and configparser raise many types
+        raise _broken(target, f"config.cfg is not a spaCy config ({err})") from err
+    meta = target / "meta.json"
+    try:
+        if meta.exists() and not isinstance(json.loads(meta.read_text(encoding="utf-8")), dict):
+            raise ValueError("not a JSON object")
+    except (OSError, ValueError) as err:
+        raise _broken(target, f"{meta} is damaged ({err})") from err
+
+
+def _check_segmenter(target: Path) -> None:
+    """spaCy reports a missing pkuseg model as an AttributeError on None; say what is missing."""
+    try:
+        settings = json.loads((target / "tokenizer" / "cfg").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return  # spaCy reports these itself, and _failed_part names the file
+    model = target / "tokenizer" / "pkuseg_model"
+    if isinstance(settings, dict) and settings.get("segmenter") == "pkuseg" and not model.exists():
+        raise _broken(target, f"the pkuseg segmentation model {model} is missing")
+
+
+def _failed_part(err: BaseException) -> Path | None:
+    """The file or folder spaCy was reading when ``err`` was raised (the innermost
+    ``spacy.util.from_disk`` reader on the traceback), or None."""
+    part = None
+    for frame, _ in traceback.walk_tb(err.__traceback__):
+        if frame.f_code is spacy.util.from_disk.__code__:
+            part = Path(frame.f_locals["path"]) / frame.f_locals["key"]
+    return part

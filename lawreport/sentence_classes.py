@@ -24,12 +24,14 @@ from typing import Any
 import numpy as np
 from sklearn.feature_extraction import FeatureHasher
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from .extensions import SENTENCE_CLASSES
 from .text import looks_like_heading
 
 N_FEATURES = 2**18
+#: Sentences featurised at once: the feature dicts of a whole 5 MB document take gigabytes.
+BATCH_SENTENCES = 1000
 #: Weight of the context features (section, heading-ness) against the n-grams.
 CONTEXT_WEIGHT = 2.0
 PLAN_CUES = (
@@ -168,13 +170,17 @@ class SentenceClassifier:
         if not sentences or not self.is_trained:
             return doc
         lookup = ContextLookup(doc)
+        for start in range(0, len(sentences), BATCH_SENTENCES):
+            self._classify(doc, sentences[start : start + BATCH_SENTENCES], lookup)
+        return doc
+
+    def _classify(self, doc: Doc, sentences: list[Span], lookup: ContextLookup) -> None:
         features = [sentence_features(s.text, **doc_context(doc, s.start_char, s.end_char, lookup)) for s in sentences]
         probabilities = self.predict_proba(features)
         for sent, row in zip(sentences, probabilities, strict=True):
             scores = {cls: round(float(p), 6) for cls, p in zip(self.classes, row, strict=True)}
             sent._.category_scores = scores
             sent._.category = self.classes[int(row.argmax())] if sent.text.strip() else "OTHER"
-        return doc
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         path = Path(path)

@@ -18,6 +18,11 @@ LINE_END = SENTENCE_END + "：:；;…"
 #: A line ending in one of these was broken in mid-sentence.
 SOFT_END = "，,、（(“‘《〈—-～~+＋/"
 
+#: Half of a UTF-16 surrogate pair on its own: Python strings can hold one (from
+#: ``"\\ud800"`` in JSON, a broken PDF character map, undecodable file names),
+#: but it is not Unicode text, and spaCy, files and JSON writers refuse it.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
 CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 _CN = f"[{CN_DIGITS}]"
 
@@ -156,25 +161,25 @@ def continues(prev: str, nxt: str, min_broken_length: int = 24) -> bool:
 def enclosure_mask(text: str, pairs: tuple[tuple[str, str], ...]) -> bytearray:
     """1 at every character inside one of the bracket ``pairs`` (``《…》``, ``“…”``) on its line.
 
-    One pass, so callers asking "is this position inside a title?" for every
-    character stay linear on huge documents.  Depth resets at each line
-    break: an unclosed mark does not swallow the rest of the report.  A pair
-    whose marks are the same character (``"…"``) toggles.
+    Only a mark closed on its own line encloses anything: an opening mark
+    left open at the line's end (a typo such as ``谁执法谁普法”“谁主管…”“谁服务…``,
+    or a quote broken by a PDF line) encloses nothing, so it cannot hide the
+    rest of a paragraph's numbers and names.  A pair whose marks are the same
+    character (``"…"``) toggles.  Linear in the text: each closed pair marks
+    its own characters once per nesting level.
     """
     mask = bytearray(len(text))
-    depth = {pair: 0 for pair in pairs}
+    openings = {opening: closing for opening, closing in pairs}
+    closings = {closing: opening for opening, closing in pairs}
+    pending: dict[str, list[int]] = {opening: [] for opening in openings}
     for i, ch in enumerate(text):
         if ch == "\n":
-            depth = dict.fromkeys(depth, 0)
+            for stack in pending.values():
+                stack.clear()
             continue
-        for pair in pairs:
-            opening, closing = pair
-            if opening == closing and ch == opening:
-                depth[pair] = 0 if depth[pair] else 1
-            elif ch == opening:
-                depth[pair] += 1
-            elif ch == closing and depth[pair]:
-                depth[pair] -= 1
-        if any(depth.values()):
-            mask[i] = 1
+        if ch in closings and pending[closings[ch]]:
+            start = pending[closings[ch]].pop()
+            mask[start + 1 : i] = b"\x01" * (i - start - 1)
+        elif ch in openings:
+            pending[ch].append(i)
     return mask

@@ -50,6 +50,20 @@ def test_non_numbers(text: str) -> None:
     assert numbers(text) == []
 
 
+def test_an_unclosed_quote_hides_nothing(nlp) -> None:
+    """A slogan missing its first quote mark must not swallow the paragraph's numbers (seed_001)."""
+    text = "严格执行谁执法谁普法”“谁主管谁负责”“谁服务谁负责普法责任制，开展宣传活动600余场次，覆盖21个街镇。"
+    assert numbers(text) == [("600余", "场次"), ("21", "个")]
+    assert numbers("“八五”普法规划中期评估，开展“法律进社区”活动3场。") == [("3", "场")]
+
+
+def test_zero_counts_of_what_did_not_happen(nlp) -> None:
+    doc = nlp("一审行政诉讼案件0败诉，复议诉讼案件零发生。")
+    values = {e.text: e._.value for e in doc.ents if e.label_ == "NUMBER"}
+    assert values == {"0": 0.0, "零": 0.0}
+    assert numbers("实现“零跑腿”，对腐败零容忍。") == []
+
+
 def districts(text: str, nlp, own: str | None = None) -> list[str]:
     doc = nlp.make_doc(text)
     bounds = {t.idx for t in doc} | {t.idx + len(t.text) for t in doc}

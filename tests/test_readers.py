@@ -96,7 +96,7 @@ def test_pdf_without_text_layer_is_a_clear_error(tmp_path) -> None:
     [
         ("report.xlsx", b"PK\x03\x04", "unsupported file type"),
         ("junk.txt", bytes(range(256)) * 4, "binary"),
-        ("broken.docx", b"not a zip at all", "not a readable .docx"),
+        ("broken.docx", b"not a zip at all", "not a .docx file"),
         ("broken.pdf", b"%PDF-1.4 garbage", "PDF"),
     ],
 )

@@ -64,7 +64,7 @@ def build_record(doc_id: str, synthetic_meta: dict[str, dict[str, Any]]) -> dict
     context = tuple(d.code for d in gazetteer.chain(own)) if own else ()
     spans = []
     ordered = sorted(parsed["spans"], key=lambda s: (s["start"], s["end"]))
-    for span, following in zip(ordered, [*ordered[1:], None], strict=True):
+    for span, following in zip(ordered, [*ordered[1:], None], strict=False):
         covered = text[span["start"] : span["end"]]
         if span["label"] == "NUMBER":
             span["value"] = number_value(covered)

@@ -15,13 +15,14 @@ import argparse
 import bisect
 import json
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc, DocBin
+from spacy.tokens import Doc, DocBin, Span
 
 from ..extensions import ENTITY_LABELS, SENTENCE_CLASSES
 from ..pipeline import ModelError, load
@@ -38,7 +39,31 @@ Record = dict[str, Any]
 
 
 class ConversionError(ValueError):
-    """Input that cannot be converted; the message names the file or record."""
+    """Input that cannot be converted; the message names the file, task (``index``, from 0) or record."""
+
+    def __init__(self, reason: str, index: int | None = None) -> None:
+        self.reason, self.index = reason, index
+        super().__init__(f"task #{index + 1}: {reason}" if index is not None else reason)
+
+
+@contextmanager
+def _task(index: int) -> Iterator[None]:
+    """Name the task a malformed foreign record came from, not a bare KeyError from deep inside."""
+    try:
+        yield
+    except ConversionError as err:
+        if err.index is not None:
+            raise
+        raise ConversionError(err.reason, index) from err
+    except (LookupError, TypeError, ValueError, AttributeError) as err:
+        reason = f"missing key {err.args[0]!r}" if isinstance(err, KeyError) else f"{type(err).__name__}: {err}"
+        raise ConversionError(reason, index) from err
+
+
+def _text(task: dict[str, Any]) -> str:
+    if not isinstance(task.get("text"), str):
+        raise ConversionError("'text' is missing or not a string")
+    return task["text"]
 
 
 # --- shared pieces: what a foreign format carries in its free-form slot ---------------------------------------
@@ -206,16 +231,18 @@ def _as_json(value: Any) -> Any:
     return value
 
 
+def ent_to_span(ent: Span, offset: int = 0) -> dict[str, Any]:
+    """A record span for an entity with its normalisation; offsets less ``offset`` (for a text cut from the doc)."""
+    return {
+        "start": ent.start_char - offset, "end": ent.end_char - offset, "label": ent.label_,
+        **{field: _as_json(getattr(ent._, field)) for field in NORMALISATION_FIELDS.get(ent.label_, ())},
+    }
+
+
 def doc_to_record(doc: Doc, number: int = 0) -> Record:
     """The record a Doc stands for: our user_data where present, else what the pipeline set."""
     data = _as_json(doc.user_data.get(PAYLOAD_KEY) or {})
-    spans = [
-        {
-            "start": ent.start_char, "end": ent.end_char, "label": ent.label_,
-            **{field: _as_json(getattr(ent._, field)) for field in NORMALISATION_FIELDS.get(ent.label_, ())},
-        }
-        for ent in doc.ents
-    ]
+    spans = [ent_to_span(ent) for ent in doc.ents]
     spans += data.get("spans", [])
     report = doc._.report or {}
     meta = data.get("meta") or {
@@ -276,28 +303,30 @@ def from_prodigy(tasks: Iterable[dict[str, Any]], source: str = "prodigy") -> li
     reports: list[dict[str, Any]] = []
     sentences: dict[str, list[tuple[int, int, str, str]]] = {}
     for n, task in enumerate(tasks):
-        if task.get("answer", "accept") != "accept":
-            continue
-        meta = task.get("meta") or {}
-        if "doc_id" in meta and isinstance(task.get("label"), str):
-            found = (meta["start"], meta["end"], task["label"], task["text"])
-            sentences.setdefault(str(meta["doc_id"]), []).append(found)
-            continue
-        task_id = str(meta.get("id") or f"prodigy_{n:04d}")
-        reports.append({**task, "_id": task_id})
+        with _task(n):
+            if task.get("answer", "accept") != "accept":
+                continue
+            meta = task.get("meta") or {}
+            if "doc_id" in meta and isinstance(task.get("label"), str):
+                found = (meta["start"], meta["end"], task["label"], _text(task))
+                sentences.setdefault(str(meta["doc_id"]), []).append(found)
+                continue
+            task_id = str(meta.get("id") or f"prodigy_{n:04d}")
+            reports.append({**task, "_id": task_id, "_n": n, "text": _text(task)})
     texts = {r["_id"]: r["text"] for r in reports}
     for doc_id, found in sentences.items():
         if doc_id not in texts:
             raise ConversionError(f"sentence task for {doc_id!r} has no report task")
         for start, end, _, shown in found:
             resolve_offsets(texts[doc_id], start, end, shown, doc_id)
-    return [
-        build_record(
-            r["_id"], r["text"], _triples(r.get("spans") or []), [f[:3] for f in sentences.get(r["_id"], [])],
-            (r.get("meta") or {}).get(PAYLOAD_KEY), source,
-        )
-        for r in reports
-    ]
+    records = []
+    for r in reports:
+        with _task(r["_n"]):
+            records.append(build_record(
+                r["_id"], r["text"], _triples(r.get("spans") or []), [f[:3] for f in sentences.get(r["_id"], [])],
+                (r.get("meta") or {}).get(PAYLOAD_KEY), source,
+            ))
+    return records
 
 
 # --- Label Studio ----------------------------------------------------------------------------------------------
@@ -342,20 +371,21 @@ def from_labelstudio(tasks: Iterable[dict[str, Any]], source: str = "labelstudio
     """
     records = []
     for n, task in enumerate(tasks):
-        data = task["data"]
-        text = data["text"]
-        record_id = str(data.get("id") or f"labelstudio_{task.get('id', n)}")
-        done = [a for a in task.get("annotations") or [] if not a.get("was_cancelled")]
-        chosen = done or task.get("predictions") or []
-        spans, sentences = [], []
-        for result in chosen[-1]["result"] if chosen else []:
-            value = result.get("value") or {}
-            if result.get("type") != "labels" or "start" not in value:
-                continue
-            start, end = resolve_offsets(text, value["start"], value["end"], value.get("text"), record_id)
-            for label in value.get("labels") or []:
-                (sentences if label in SENTENCE_CLASSES else spans).append((start, end, label))
-        records.append(build_record(record_id, text, spans, sentences, data.get(PAYLOAD_KEY), source))
+        with _task(n):
+            data = task["data"]
+            text = _text(data)
+            record_id = str(data.get("id") or f"labelstudio_{task.get('id', n)}")
+            done = [a for a in task.get("annotations") or [] if not a.get("was_cancelled")]
+            chosen = done or task.get("predictions") or []
+            spans, sentences = [], []
+            for result in chosen[-1]["result"] if chosen else []:
+                value = result.get("value") or {}
+                if result.get("type") != "labels" or "start" not in value:
+                    continue
+                start, end = resolve_offsets(text, value["start"], value["end"], value.get("text"), record_id)
+                for label in value.get("labels") or []:
+                    (sentences if label in SENTENCE_CLASSES else spans).append((start, end, label))
+            records.append(build_record(record_id, text, spans, sentences, data.get(PAYLOAD_KEY), source))
     return records
 
 
@@ -381,11 +411,12 @@ def from_doccano(lines: Iterable[dict[str, Any]], source: str = "doccano") -> li
     """Records from doccano JSONL: ``label`` triples or the newer ``entities`` objects."""
     records = []
     for n, line in enumerate(lines):
-        spans = [tuple(t) for t in line.get("label") or [] if isinstance(t, list | tuple)]
-        spans += [(e["start_offset"], e["end_offset"], e["label"]) for e in line.get("entities") or []]
-        record_id = str(line.get("doc_id") or line.get("id") or f"doccano_{n:04d}")
-        sentences = [tuple(t) for t in line.get("sentences") or []]
-        records.append(build_record(record_id, line["text"], spans, sentences, line.get(PAYLOAD_KEY), source))
+        with _task(n):
+            spans = [tuple(t) for t in line.get("label") or [] if isinstance(t, list | tuple)]
+            spans += [(e["start_offset"], e["end_offset"], e["label"]) for e in line.get("entities") or []]
+            record_id = str(line.get("doc_id") or line.get("id") or f"doccano_{n:04d}")
+            sentences = [tuple(t) for t in line.get("sentences") or []]
+            records.append(build_record(record_id, _text(line), spans, sentences, line.get(PAYLOAD_KEY), source))
     return records
 
 
@@ -433,7 +464,13 @@ def _lines_format(to: Callable[[list[Record]], list[dict[str, Any]]], back: Call
     """A format that is JSONL of tool-specific objects (Prodigy, doccano; ours with identity)."""
 
     def read(path: Path, nlp: Language | None) -> list[Record]:
-        return back([obj for _, obj in read_records(path)], source=path.name)
+        numbered = list(read_records(path))
+        try:
+            return back([obj for _, obj in numbered], source=path.name)
+        except ConversionError as err:
+            if err.index is None:
+                raise
+            raise ConversionError(f"line {numbered[err.index][0]}: {err.reason}") from err
 
     def write(path: Path, records: list[Record], nlp: Language | None) -> None:
         write_records(path, to(records))
@@ -500,7 +537,7 @@ def run(args: argparse.Namespace) -> int:
         fmt = args.source_format or guess_format(source)
         nlp = load(args.model) if "spacy" in (fmt, args.to) else None
         records = FORMATS[fmt].read(source, nlp)
-    except (ModelError, OSError, ValueError, KeyError, TypeError) as err:
+    except (ModelError, OSError, ValueError, LookupError, TypeError, AttributeError) as err:
         print(f"lawreport: cannot read {source}: {err}", file=sys.stderr)
         return 1
     problems = [p for r in records for p in validate_record(r) if p.severity == "error"]

@@ -51,7 +51,7 @@ def scan_records(path: str | Path) -> Iterator[tuple[int, dict[str, Any] | Annot
     A file that cannot be opened or decoded raises at once.
     """
     try:
-        handle = open(path, encoding="utf-8")
+        handle = open(path, encoding="utf-8-sig")  # a byte-order mark (Windows editors) is not an error
     except OSError as err:
         raise AnnotationFileError(path, None, f"cannot open: {err.strerror or err}") from err
     with handle:
@@ -71,6 +71,8 @@ def _parse_line(path: str | Path, line_no: int, line: str) -> dict[str, Any] | A
         record = json.loads(line)
     except json.JSONDecodeError as err:
         return AnnotationFileError(path, line_no, f"invalid JSON at column {err.colno}: {err.msg}")
+    except (ValueError, RecursionError) as err:  # a 5,000-digit number; arrays nested thousands deep
+        return AnnotationFileError(path, line_no, f"invalid JSON: {err}")
     if not isinstance(record, dict):
         return AnnotationFileError(path, line_no, f"expected one JSON object per line, got {type(record).__name__}")
     return record
@@ -85,21 +87,33 @@ def read_records(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 @contextmanager
-def atomic_open(path: str | Path, mode: str = "w") -> Iterator[IO[Any]]:
+def atomic_open(
+    path: str | Path, mode: str = "w", *, encoding: str = "utf-8", newline: str = "\n"
+) -> Iterator[IO[Any]]:
     """Open a temporary file next to ``path`` and move it over ``path`` only when
     the block finishes without an error, so readers never see half a file."""
     target = Path(path)
     binary = "b" in mode
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
     try:
-        with open(fd, mode, **({} if binary else {"encoding": "utf-8", "newline": "\n"})) as handle:
+        with open(fd, mode, **({} if binary else {"encoding": encoding, "newline": newline})) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, _file_mode(target))
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _file_mode(target: Path) -> int:
+    """The mode ``target`` has, or a new file would get: mkstemp's 0600 would lock others out."""
+    if target.exists():
+        return target.stat().st_mode & 0o7777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def dumps_record(record: dict[str, Any]) -> str:

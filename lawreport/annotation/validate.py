@@ -13,7 +13,7 @@ import bisect
 import math
 import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,8 @@ from spacy.tokens import Doc
 
 from ..extensions import ENTITY_LABELS, QUALIFIERS, SENTENCE_CLASSES, UNIT_CATEGORIES
 from ..pipeline import ModelError, load
+from ..readers import printable
+from ..text import LONE_SURROGATE
 from .jsonl import (
     META_KEYS,
     NORMALISATION_FIELDS,
@@ -61,7 +63,7 @@ class Problem:
             start, end, label = self.span
             parts.append(f"{self.kind} {start}-{end}" + (f" {label}" if label else ""))
         prefix = "warning: " if self.severity == "warning" else ""
-        return " ".join(parts) + f": {prefix}{self.message}"
+        return printable(" ".join(parts) + f": {prefix}{self.message}")
 
 
 def _is_int(value: Any) -> bool:
@@ -140,6 +142,7 @@ def validate_record(record: Any, tokens: Tokens | None = None) -> list[Problem]:
         out.add("'id' must not be empty")
     if isinstance(record.get("meta"), dict):
         _check_meta(record["meta"], out)
+    _check_unicode(record, out)
     text = record.get("text")
     if not isinstance(text, str):
         return out.problems
@@ -156,6 +159,32 @@ def validate_record(record: Any, tokens: Tokens | None = None) -> list[Problem]:
     if tokens is not None:
         _check_alignment(text, spans, _token_offsets(tokens), out)
     return out.problems
+
+
+def _check_unicode(record: dict[str, Any], out: _Collector) -> None:
+    """Lone surrogates (JSON can spell them: ``"\\ud800"``) are not text: spaCy, files
+    and JSON writers all refuse them, so they are errors here, not crashes later."""
+    for where, value in _strings(record):
+        bad = LONE_SURROGATE.search(value)
+        if bad:
+            span = (bad.start(), bad.start() + 1, None) if where == "text" else None
+            out.add(f"{where} has a lone surrogate {bad.group()!r} at character {bad.start()}: not valid Unicode",
+                    span, "text")
+
+
+def _strings(record: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """Every string in ``record`` (keys too) with where it is (``spans[2].label``); iterative,
+    since a record may nest as deep as the JSON parser allows."""
+    stack: list[tuple[str, Any]] = [("", record)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, str):
+            yield where or "record", value
+        elif isinstance(value, dict):
+            stack.extend((f"{where} key", key) for key in value)
+            stack.extend((f"{where}.{key}" if where else str(key), item) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((f"{where}[{n}]", item) for n, item in enumerate(value))
 
 
 def _check_meta(meta: dict[str, Any], out: _Collector) -> None:
@@ -199,7 +228,9 @@ def _check_items(items: Any, text: str, kind: str, labels: tuple[str, ...], out:
 
 def _check_normalisation(item: Item, out: _Collector) -> None:
     start, end, label, span = item
-    for field in NORMALISATION_FIELDS.get(label, ()) if isinstance(label, str) else ():
+    if not isinstance(label, str):  # already reported as an unknown label
+        return
+    for field in NORMALISATION_FIELDS.get(label, ()):
         check, expected = FIELD_CHECKS[field]
         if field not in span:
             out.add(f"{label} needs {field!r} ({expected})", (start, end, label))
@@ -316,7 +347,8 @@ def check_files(paths: Iterable[str | Path], nlp: Any | None = None) -> tuple[in
                     continue
                 in_file += 1
                 text = item.get("text")
-                tokens = nlp.make_doc(text) if nlp is not None and isinstance(text, str) else None
+                tokenizable = nlp is not None and isinstance(text, str) and not LONE_SURROGATE.search(text)
+                tokens = nlp.make_doc(text) if tokenizable else None
                 found = validate_record(item, tokens)
                 record_id = item.get("id")
                 if isinstance(record_id, str):

@@ -37,19 +37,32 @@ def context_doc(nlp: Language, text: str) -> Any:
         return nlp(text)
 
 
-def gold_rows(nlp: Language, records: list[Record]) -> list[dict[str, Any]]:
-    """One row per gold sentence: text, class, context."""
+def excerpt_context(record: Record) -> dict[str, Any] | None:
+    """The context stored with a sentence cut from its report (``lawreport suggest``), if any.
+
+    Such a record's text is one sentence, so the section, heading and position
+    it had in its report cannot be found again from the text alone.
+    """
+    excerpt = record.get("excerpt")
+    context = excerpt.get("context") if isinstance(excerpt, dict) else None
+    return dict(context) if isinstance(context, dict) else None
+
+
+def gold_rows(nlp: Language, records: list[Record], weight: float = 1.0) -> list[dict[str, Any]]:
+    """One row per gold sentence: text, class, context and the row's sample weight."""
     rows = []
     for record in records:
-        doc = context_doc(nlp, record["text"])
-        lookup = ContextLookup(doc)
+        stored = excerpt_context(record)
+        doc = context_doc(nlp, record["text"]) if stored is None else None
+        lookup = ContextLookup(doc) if doc is not None else None
         for sentence in record.get("sentences", []):
             start, end = sentence["start"], sentence["end"]
             rows.append(
                 {
                     "text": record["text"][start:end],
                     "label": sentence["label"],
-                    "context": doc_context(doc, start, end, lookup),
+                    "context": stored if stored is not None else doc_context(doc, start, end, lookup),
+                    "weight": weight,
                 }
             )
     return rows
@@ -68,18 +81,25 @@ def fit_classifier(
     regularisation: float = 4.0,
     context_dropout: float = 0.3,
 ) -> None:
-    """Fit the logistic regression on ``rows`` (plus context-free copies) and store its weights."""
+    """Fit the logistic regression on ``rows`` (plus context-free copies) and store its weights.
+
+    A row's ``weight`` (default 1) is its sample weight, so new annotations can
+    count more than the original data they are mixed with.
+    """
     rng = random.Random(seed)
-    features, labels = [], []
+    features, labels, weights = [], [], []
     for row in rows:
-        features.append(sentence_features(row["text"], **row["context"]))
-        labels.append(row["label"])
+        contexts = [row["context"]]
         if rng.random() < context_dropout:
-            features.append(sentence_features(row["text"], **without_context(row["context"])))
+            contexts.append(without_context(row["context"]))
+        for context in contexts:
+            features.append(sentence_features(row["text"], **context))
             labels.append(row["label"])
+            weights.append(row.get("weight", 1.0))
     matrix = classifier.hasher.transform(features)
     model = LogisticRegression(C=regularisation, max_iter=2000, random_state=seed)
-    model.fit(matrix, labels)
+    uniform = all(w == 1.0 for w in weights)  # None then: the shipped model's exact fit, bit for bit
+    model.fit(matrix, labels, sample_weight=None if uniform else np.asarray(weights, dtype=float))
     classifier.set_weights([str(c) for c in model.classes_], model.coef_, model.intercept_)
 
 

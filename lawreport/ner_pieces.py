@@ -1,0 +1,93 @@
+"""The statistical ner on bounded pieces of huge documents.
+
+spaCy's ner holds its network's activations for a whole Doc at once, about
+16 KB per token: 8 GB for a 1,000,000-character document, and more than the
+machine has for 5 MB.  The ner was trained sentence by sentence
+(``training/data.py``), so cutting a long Doc between sentences into pieces of
+at most :data:`MAX_TOKENS` tokens takes from it no context it ever learned to
+use, and bounds its memory by the piece instead of the document.  A Doc of
+up to :data:`MAX_TOKENS` tokens (every real report: the longest seed has
+2,585) goes through the ner whole, exactly as before.
+
+:func:`bound_ner` swaps the loaded ``ner`` for a :class:`PiecewiseEntityRecognizer`
+sharing its model, moves and settings; ``nlp.to_disk`` still writes a plain
+``ner``, so saved pipelines do not change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.pipeline import EntityRecognizer
+from spacy.tokens import Doc, Span
+from spacy.util import minibatch
+
+#: Longest Doc (in tokens) the ner sees at once: about 160 MB of activations.
+MAX_TOKENS = 10_000
+
+
+def piece_bounds(doc: Doc, max_tokens: int = MAX_TOKENS) -> Iterator[tuple[int, int]]:
+    """Token ranges covering ``doc``: runs of whole sentences of at most ``max_tokens``
+    tokens; a longer sentence is cut every ``max_tokens`` tokens."""
+    ends = [sent.end for sent in doc.sents] if doc.has_annotation("SENT_START") else [len(doc)]
+    start = last = 0
+    for end in ends:
+        if end - start > max_tokens and last > start:
+            yield start, last
+            start = last
+        while end - start > max_tokens:
+            yield start, start + max_tokens
+            start += max_tokens
+        last = end
+    if last > start:
+        yield start, last
+
+
+def _piece_doc(span: Span) -> Doc:
+    """A Doc of ``span``'s tokens and sentence starts (an entity never crosses one): all the
+    ner reads.  ``Span.as_doc`` copies the whole Doc's arrays for every piece: quadratic."""
+    tokens = list(span)
+    return Doc(span.doc.vocab, words=[t.text for t in tokens], spaces=[bool(t.whitespace_) for t in tokens],
+               sent_starts=[t.is_sent_start for t in tokens])
+
+
+class PiecewiseEntityRecognizer(EntityRecognizer):
+    """spaCy's ner, run piece by piece on Docs longer than :data:`MAX_TOKENS` tokens."""
+
+    max_tokens = MAX_TOKENS
+
+    def __call__(self, doc: Doc) -> Doc:
+        if len(doc) <= self.max_tokens:
+            return super().__call__(doc)
+        ents: list[Span] = []
+        for start, end in piece_bounds(doc, self.max_tokens):
+            piece = super().__call__(_piece_doc(doc[start:end]))
+            ents.extend(Span(doc, start + e.start, start + e.end, label=e.label) for e in piece.ents)
+        doc.set_ents(ents, default="outside")  # as the ner does: every other token is O
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], *, batch_size: int = 256) -> Iterator[Doc]:
+        """Batches of ordinary Docs as spaCy does; a batch with a huge Doc one Doc at a time."""
+        for batch in minibatch(docs, size=batch_size):
+            if all(len(doc) <= self.max_tokens for doc in batch):
+                yield from super().pipe(batch, batch_size=batch_size)
+            else:
+                yield from map(self, batch)
+
+
+def bound_ner(nlp: Language, name: str = "ner") -> None:
+    """Make ``nlp``'s ner (if it is spaCy's plain one) work piecewise on huge Docs, in place."""
+    if name not in nlp.component_names or type(nlp.get_pipe(name)) is not EntityRecognizer:
+        return
+    ner = nlp.get_pipe(name)
+    cfg = ner.cfg
+    piecewise = PiecewiseEntityRecognizer(
+        ner.vocab, ner.model, name=name, moves=ner.moves,
+        update_with_oracle_cut_size=cfg["update_with_oracle_cut_size"], beam_width=cfg["beam_width"],
+        beam_density=cfg["beam_density"], beam_update_prob=cfg["beam_update_prob"],
+        incorrect_spans_key=cfg.get("incorrect_spans_key"), scorer=ner.scorer,
+    )
+    piecewise.cfg = dict(cfg)  # the constructor stores the moves object, which to_disk cannot write
+    index = nlp.component_names.index(name)
+    nlp._components[index] = (name, piecewise)  # spaCy has no public "swap the object, keep the config"
