@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .gazetteer import Gazetteer, short_forms, strip_level_suffix, word_list
+from .gazetteer import TOWN_SUFFIX, Gazetteer, short_forms, strip_level_suffix, word_list
 from .text import enclosure_mask
 
 #: Two-character official names that are mostly ordinary words.
@@ -56,7 +56,6 @@ _FUNCTION_CHARS = frozenset("和与及或在对向从为把被各本全我该")
 _ROAD = re.compile(r"[东西南北中]?(?:路|街(?!道)|大道|巷)")
 #: Town stems readers use before an institution: 回龙坝司法所, 城关人民法庭.
 _TOWN_INSTITUTION = re.compile(r"(?:司法所|派出所|人民法庭|法庭|市场监管所|市场监督管理所|财政所|卫生院|中心校)")
-_TOWN_SUFFIX = re.compile(r"(?:镇|乡|街道|街道办事处)$")
 #: Whitespace with a line break between two CJK characters: a PDF break inside a name.
 _BREAK = re.compile(r"(?<=[\u4e00-\u9fff])[ \t\u3000]*\n\s*(?=[\u4e00-\u9fff])")
 
@@ -97,7 +96,7 @@ class _Matcher:
         self.text = text
         self.gazetteer = gazetteer
         self.word_starts = word_starts
-        self.stems = gazetteer.town_stems()
+        self.stems = gazetteer.town_stems
         self.own_forms = own_forms
 
     def aligned(self, i: int) -> bool:
@@ -118,7 +117,7 @@ class _Matcher:
                 continue
             name = text[i:end]
             if name in gazetteer.by_name:
-                if len(name) >= 3 or (name not in _COMMON_TWO and not _TOWN_SUFFIX.search(name)):
+                if len(name) >= 3 or (name not in _COMMON_TWO and not TOWN_SUFFIX.search(name)):
                     return end
             elif (gazetteer.is_name(name) or name in self.own_forms) and not _NAMED_PLACE.match(text, end):
                 return end
@@ -141,7 +140,7 @@ class OwnDistrict:
         forms: set[str] = set()
         for division in chain:
             if division.level >= 3:  # the county and the town; a city's bare name is already a short form
-                forms |= short_forms(division.name, division.level) | {_TOWN_SUFFIX.sub("", division.name)}
+                forms |= short_forms(division.name, division.level) | {TOWN_SUFFIX.sub("", division.name)}
         forms = {f for f in forms if len(f) >= 2}
         return cls(frozenset(forms), own_abbreviation(gazetteer, own_code), own_code[:2] if chain else None)
 
@@ -155,7 +154,7 @@ class OwnDistrict:
         if not codes or any(code.startswith(self.province) for code in codes):
             return False
         if official:
-            return _TOWN_SUFFIX.sub("", strip_level_suffix(name)) in gazetteer.common_words
+            return TOWN_SUFFIX.sub("", strip_level_suffix(name)) in gazetteer.common_words
         return not any(gazetteer.by_code[code].level == 1 for code in codes)
 
 

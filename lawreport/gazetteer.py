@@ -43,7 +43,8 @@ _STOP_STEMS = frozenset(
 )
 #: Suffixes that complete a town's short form, by the form's last character.
 _TOWN_COMPLETIONS = {"街": ("道", "街道"), "": ("镇", "乡", "街道")}
-_TOWN_STEM = re.compile(r"(?:镇|乡|街道|街道办事处)$")
+#: A township suffix; what it leaves is the stem readers use (回龙坝).
+TOWN_SUFFIX = re.compile(r"(?:镇|乡|街道|街道办事处)$")
 MASKED_DIVISION = re.compile(r"\*{1,}(?:省|市|区|县|镇|乡|街道|州|旗)")
 
 
@@ -118,14 +119,11 @@ class Gazetteer:
         return [self.by_code[c] for c in codes]
 
     @cached_property
-    def _town_stems(self) -> frozenset[str]:
-        return frozenset(
-            stem for name in self.by_name if (stem := _TOWN_STEM.sub("", name)) != name and len(stem) >= 2
-        )
-
     def town_stems(self) -> frozenset[str]:
         """Township names without 镇/乡/街道, at least two characters (``回龙坝``)."""
-        return self._town_stems
+        return frozenset(
+            stem for name in self.by_name if (stem := TOWN_SUFFIX.sub("", name)) != name and len(stem) >= 2
+        )
 
     def is_name(self, name: str, *, short: bool = True) -> bool:
         """Whether text should be *detected* as a division: an official name, or

@@ -18,7 +18,6 @@ general, never our reports, so the list is not tuned to them.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from ..gazetteer import load_gazetteer
@@ -50,12 +49,7 @@ def build() -> list[str]:
     words = jieba_words()
     gazetteer = load_gazetteer()
     stop = []
-    town_stems = {
-        re.sub(r"(?:镇|乡|街道)$", "", name)
-        for name in gazetteer.by_name
-        if re.search(r"(?:镇|乡|街道)$", name) and len(re.sub(r"(?:镇|乡|街道)$", "", name)) >= 2
-    }
-    for form in sorted(set(gazetteer.by_short) | town_stems):
+    for form in sorted(set(gazetteer.by_short) | gazetteer.town_stems):
         freq, tag = words.get(form, (0, ""))
         # provinces and prefectures are known by their short forms above all
         if form in gazetteer.by_short and min(d.level for d in gazetteer.candidates(form)) <= 2:
