@@ -1,7 +1,7 @@
 """Leave-one-report-out cross-validation of the entity recogniser.
 
     python benchmarks/cross_validate.py training_data/seeds.jsonl training_data/synthetic.jsonl \
-        [--folds N] [--jobs 2] [--epochs N] [--out benchmarks/results/cv_entities.json]
+        [--folds N] [--jobs 2] [--epochs N] [--set KEY=VALUE ...] [--out benchmarks/results/cv_entities.json]
 
 Each fold trains a fresh ``ner`` on the other reports only, then scores the
 held-out report under several source settings of ``lawreport_entities``
@@ -34,6 +34,7 @@ from lawreport.facts import doc_facts  # noqa: E402
 from lawreport.gazetteer import load_gazetteer  # noqa: E402
 from lawreport.training.data import load_records, report_folds  # noqa: E402
 from lawreport.training.ner import add_entity_components, train_ner, training_config  # noqa: E402
+from lawreport.training.train import parse_overrides  # noqa: E402
 
 VARIANTS: dict[str, dict[str, str]] = {
     "rules": {"NUMBER": "rules", "UNIT": "rules", "DISTRICT": "rules", "MEASURE": "rules"},
@@ -53,10 +54,12 @@ def gold_entity_facts(nlp: Any, record: dict[str, Any]) -> list[dict[str, Any]]:
     return doc_facts(doc)
 
 
-def run_fold(job: tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any], str | None]) -> dict[str, Any]:
+def run_fold(
+    job: tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any], str | None, str | None],
+) -> dict[str, Any]:
     """Train on ``train``, predict ``test``; per-variant entity dicts for each test report."""
-    train, test, overrides, base = job
-    config = training_config(overrides=overrides)
+    train, test, overrides, base, config_path = job
+    config = training_config(config_path, overrides=overrides)
     nlp = lawreport.load(base)
     add_entity_components(nlp, config)
     started = time.time()
@@ -86,13 +89,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--folds", type=int, default=None, help="report groups (default: leave one report out)")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--epochs", type=int, default=None, help="override training.max_epochs")
+    parser.add_argument("--config", default=None, help="training config (default: the shipped recipe)")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="config override for every fold, e.g. --set components.ner.model.tok2vec.width=64")
     parser.add_argument("--base", default=None, help="pipeline to start from (default: the shipped one)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "cv_entities.json")
     args = parser.parse_args(argv)
     records = load_records(args.data)
-    overrides = {"training.max_epochs": args.epochs} if args.epochs else {}
+    overrides = parse_overrides(args.set)
+    if args.epochs:
+        overrides["training.max_epochs"] = args.epochs
     folds = report_folds(records, args.folds)
-    jobs = [([records[i] for i in tr], [records[i] for i in te], overrides, args.base) for tr, te in folds]
+    jobs = [([records[i] for i in tr], [records[i] for i in te], overrides, args.base, args.config) for tr, te in folds]
     by_id = {r["id"]: r for r in records}
     scores: dict[tuple[str, str], Scores] = {}
     started = time.time()
@@ -113,7 +121,8 @@ def main(argv: list[str] | None = None) -> None:
     summary = {k: (v["facts"] if k.startswith("facts") and "facts" in v else v) for k, v in summary.items()
                if not k.startswith("facts") or "facts" in v}
     summary["_meta"] = {"folds": len(jobs), "reports": len(records), "seconds": round(time.time() - started),
-                        "data": args.data, "overrides": overrides}
+                        "data": args.data, "overrides": overrides,
+                        "config": args.config}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
     for (variant, part), s in sorted(scores.items()):

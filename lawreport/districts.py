@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .gazetteer import TOWN_SUFFIX, Gazetteer, short_forms, strip_level_suffix, word_list
+from .gazetteer import TOWN_SUFFIX, Gazetteer, prefix_reach, prefixes, short_forms, strip_level_suffix, word_list
 from .text import enclosure_mask
 
 #: Two-character official names that are mostly ordinary words.
@@ -98,6 +98,7 @@ class _Matcher:
         self.word_starts = word_starts
         self.stems = gazetteer.town_stems
         self.own_forms = own_forms
+        self.own_prefixes = prefixes(own_forms)
 
     def aligned(self, i: int) -> bool:
         return self.word_starts is None or i in self.word_starts or i == len(self.text)
@@ -111,8 +112,7 @@ class _Matcher:
         text, gazetteer = self.text, self.gazetteer
         if not self.aligned(i):
             return i
-        limit = min(len(text), i + gazetteer.max_name_length)
-        for end in range(limit, i + 1, -1):
+        for end in range(prefix_reach(text, i, gazetteer.name_prefixes, self.own_prefixes), i + 1, -1):
             if not self.end_aligned(end):
                 continue
             name = text[i:end]

@@ -25,7 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .districts import find_districts
-from .extensions import ENTITY_LABELS
+from .extensions import ENTITY_LABELS, doc_text, token_bounds
 from .gazetteer import Gazetteer, load_gazetteer
 from .normalize import district_normalisation, number_value, qualifier_at, unit_category
 from .numbers import find_numbers
@@ -38,15 +38,17 @@ _TITLE_MARKS = ("《", "“", '"', "「")
 
 def rule_spans(doc: Doc, gazetteer: Gazetteer) -> list[tuple[int, int, str]]:
     """Character spans ``(start, end, label)`` the rules find in ``doc``."""
-    bounds = frozenset(t.idx for t in doc) | frozenset(t.idx + len(t.text) for t in doc)
-    starts = frozenset(t.idx for t in doc)
+    token_starts, token_ends = token_bounds(doc)
+    starts = frozenset(token_starts)
+    bounds = starts | frozenset(token_ends)
+    text = doc_text(doc)
     spans: list[tuple[int, int, str]] = []
-    for match in find_numbers(doc.text, starts):
+    for match in find_numbers(text, starts):
         spans.append((match.start, match.end, "NUMBER"))
         if match.unit_start is not None and match.unit_end is not None:
             spans.append((match.unit_start, match.unit_end, "UNIT"))
     own = (doc._.report or {}).get("district_code")
-    spans.extend((m.start, m.end, "DISTRICT") for m in find_districts(doc.text, gazetteer, bounds, own))
+    spans.extend((m.start, m.end, "DISTRICT") for m in find_districts(text, gazetteer, bounds, own))
     return spans
 
 
@@ -109,7 +111,8 @@ def normalise(doc: Doc, ents: list[Span], gazetteer: Gazetteer) -> None:
             candidates = gazetteer.candidates("".join(span.text.split()))
             if len(candidates) == 1:
                 context.append(candidates[0].code)
-    text = doc.text
+    text = doc_text(doc)
+    districts: dict[str, dict[str, object]] = {}  # the same name in the same context: resolved once
     for span, following in zip(ents, [*ents[1:], None], strict=False):  # not strict: a Doc may have no ents
         if span.label_ == "NUMBER":
             unit = following.text if following is not None and following.label_ == "UNIT" else ""
@@ -118,7 +121,9 @@ def normalise(doc: Doc, ents: list[Span], gazetteer: Gazetteer) -> None:
         elif span.label_ == "UNIT":
             span._.unit_category = unit_category(span.text)
         elif span.label_ == "DISTRICT":
-            fields = district_normalisation(span.text, gazetteer, tuple(context))
+            if span.text not in districts:
+                districts[span.text] = district_normalisation(span.text, gazetteer, tuple(context))
+            fields = districts[span.text]
             span._.district_name = fields["district_name"]
             span._.district_code = fields["district_code"]
             span._.district_parents = fields["district_parents"]

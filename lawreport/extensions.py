@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from typing import Any
+from weakref import WeakKeyDictionary
 
+from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc, Span
 
 #: Section types of the 2019 regulation's five parts (domain.md), plus PREAMBLE.
@@ -22,6 +24,37 @@ UNIT_CATEGORIES = (
     "percent", "currency_cny", "person", "case", "event", "item",
     "organisation", "document", "duration", "other",
 )
+
+
+_TEXTS: WeakKeyDictionary[Doc, str] = WeakKeyDictionary()
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per Doc.
+
+    spaCy joins the tokens again on every ``doc.text`` (milliseconds on a
+    report) and nearly every component needs the text; a Doc's text never
+    changes (merges and splits keep it), so it is kept while the Doc lives.
+    """
+    text = _TEXTS.get(doc)
+    if text is None:
+        text = _TEXTS[doc] = doc.text
+    return text
+
+
+def remember_text(doc: Doc, text: str) -> None:
+    """Record the text a tokenizer built ``doc`` from, if it spells the Doc (checked by length)."""
+    if len(doc) and doc[-1].idx + len(doc[-1].text_with_ws) == len(text):
+        _TEXTS[doc] = text
+
+
+def token_bounds(doc: Doc) -> tuple[list[int], list[int]]:
+    """Character offsets where each token starts and ends, read in one array call
+    (iterating the tokens builds a Python object per token)."""
+    if not len(doc):
+        return [], []
+    offsets = doc.to_array([IDX, LENGTH])
+    return offsets[:, 0].tolist(), (offsets[:, 0] + offsets[:, 1]).tolist()
 
 
 def _spans(doc: Doc, records: list[dict[str, Any]] | None) -> list[Span]:

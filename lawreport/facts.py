@@ -26,6 +26,8 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .extensions import doc_text
+
 _CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?\n]")
 #: Characters allowed between a UNIT and the measure it counts: 23个⟦服务站⟧, 3名的⟦…⟧.
 _COUNT_GAP = re.compile(r"^[\s的]{0,2}$")
@@ -49,7 +51,7 @@ def governing_measure(
 
     ``text`` is ``doc.text`` (pass it when calling in a loop: spaCy rebuilds it on each access).
     """
-    text = text if text is not None else number.doc.text
+    text = text if text is not None else doc_text(number.doc)
     lo, hi = _clause_bounds(text, number.start_char, sentence)
     after = unit.end_char if unit is not None else number.end_char
     for measure in measures:
@@ -72,7 +74,7 @@ def doc_facts(doc: Doc) -> list[dict[str, Any]]:
     """Facts of ``doc`` as plain dicts (api.md ``doc._.facts``)."""
     report = doc._.report or {}
     ents = list(doc.ents)
-    text = doc.text
+    text = doc_text(doc)
     facts: list[dict[str, Any]] = []
     first = 0  # entities and sentences both run left to right: one pass, linear in the document
     for sentence in doc.sents:
@@ -100,12 +102,12 @@ def doc_facts(doc: Doc) -> list[dict[str, Any]]:
                     "year": report.get("year"),
                     "section_type": sentence._.section_type,
                     "category": sentence._.category,
-                    "measure": measure.text if measure is not None else None,
+                    "measure": text[measure.start_char : measure.end_char] if measure is not None else None,
                     "value": number._.value,
                     "qualifier": number._.qualifier,
-                    "unit": unit.text if unit is not None else None,
+                    "unit": text[unit.start_char : unit.end_char] if unit is not None else None,
                     "unit_category": unit._.unit_category if unit is not None else None,
-                    "sentence": sentence.text.strip(),
+                    "sentence": text[sentence.start_char : sentence.end_char].strip(),
                     "start": number.start_char,
                     "end": number.end_char,
                     "measure_start": measure.start_char if measure is not None else None,

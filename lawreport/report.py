@@ -12,6 +12,7 @@ from collections import Counter
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .extensions import doc_text
 from .gazetteer import Division, Gazetteer, Mention, find_mentions, load_gazetteer
 from .text import is_web_furniture, split_lines, strip_markup
 
@@ -129,5 +130,5 @@ class ReportReader:
     """Set ``doc._.report`` (title, body, district, district_code, year)."""
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.report = extract_report(doc.text, load_gazetteer())
+        doc._.report = extract_report(doc_text(doc), load_gazetteer())
         return doc

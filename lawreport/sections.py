@@ -19,7 +19,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .extensions import SECTION_TYPES
+from .extensions import SECTION_TYPES, doc_text
 from .text import (
     enumerator_value,
     heading_level,
@@ -79,7 +79,7 @@ def find_headings(doc: Doc, rules: list[tuple[str, list[re.Pattern[str]]]], max_
     """Sentences that are headings: an enumerator at line start, or a line
     standing alone that is marked up as a heading or that a title rule types
     (``存在的问题``)."""
-    text = doc.text
+    text = doc_text(doc)
     headings: list[Heading] = []
     for sent in doc.sents:
         start, end = _trim(text, sent.start_char, sent.end_char)
@@ -205,7 +205,7 @@ class Sectionizer:
         self.detect_trailer = detect_trailer
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         headings = find_headings(doc, self.rules, self.max_heading_length)
         doc._.heading_records = [h.as_record() for h in headings]
         records: list[dict[str, Any]] = []

@@ -26,7 +26,7 @@ from sklearn.feature_extraction import FeatureHasher
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .extensions import SENTENCE_CLASSES
+from .extensions import SENTENCE_CLASSES, doc_text
 from .text import looks_like_heading
 
 N_FEATURES = 2**18
@@ -106,7 +106,7 @@ class ContextLookup:
         self.headings = doc._.heading_records or []
         self.heading_starts = [r["start"] for r in self.headings]
         self.heading_set = set(self.heading_starts)
-        self.text = doc.text  # doc.text is rebuilt from the tokens on every access: read it once
+        self.text = doc_text(doc)
         self.report = doc._.report or {}
 
     def section_type(self, start: int) -> str | None:
@@ -175,12 +175,16 @@ class SentenceClassifier:
         return doc
 
     def _classify(self, doc: Doc, sentences: list[Span], lookup: ContextLookup) -> None:
-        features = [sentence_features(s.text, **doc_context(doc, s.start_char, s.end_char, lookup)) for s in sentences]
+        texts = [lookup.text[s.start_char : s.end_char] for s in sentences]
+        features = [
+            sentence_features(text, **doc_context(doc, s.start_char, s.end_char, lookup))
+            for s, text in zip(sentences, texts, strict=True)
+        ]
         probabilities = self.predict_proba(features)
-        for sent, row in zip(sentences, probabilities, strict=True):
+        for sent, text, row in zip(sentences, texts, probabilities, strict=True):
             scores = {cls: round(float(p), 6) for cls, p in zip(self.classes, row, strict=True)}
             sent._.category_scores = scores
-            sent._.category = self.classes[int(row.argmax())] if sent.text.strip() else "OTHER"
+            sent._.category = self.classes[int(row.argmax())] if text.strip() else "OTHER"
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         path = Path(path)

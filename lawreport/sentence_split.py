@@ -9,10 +9,11 @@ end a sentence inside a line.
 from __future__ import annotations
 
 import numpy
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .extensions import doc_text
 from .text import CLOSERS, SENTENCE_END, continues, split_lines
 
 
@@ -94,25 +95,18 @@ class SentenceSplitter:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        starts = sorted(s for s, _ in sentence_spans(doc.text, self.min_broken_length))
+        starts = numpy.array(sorted(s for s, _ in sentence_spans(doc_text(doc), self.min_broken_length)), dtype="int64")
+        offsets = doc.to_array([IDX, LENGTH, IS_SPACE]).astype("int64")
+        token_starts, token_ends, is_space = offsets[:, 0], offsets[:, 0] + offsets[:, 1], offsets[:, 2].astype(bool)
+        # A token starts a sentence when a sentence starts inside it (the
+        # tokenizer splits on punctuation and whitespace, so in practice at its
+        # first character): the first start at or after the token is before its end.
+        k = numpy.searchsorted(starts, token_starts, side="left")
+        first_after = numpy.append(starts, numpy.iinfo("int64").max)[k]
+        is_start = ~is_space & (first_after < token_ends)
+        is_start[0] = True
         # Set all boundaries in one array write: Token.is_sent_start checks the
         # whole Doc on every assignment, which is quadratic on long reports.
-        flags = numpy.full((len(doc), 1), -1, dtype="int64")
-        k = 0
-        for token in doc:
-            end = token.idx + len(token)
-            while k < len(starts) and starts[k] < token.idx:
-                k += 1
-            if token.i == 0 or (not token.is_space and k < len(starts) and starts[k] < end):
-                flags[token.i, 0] = 1
+        flags = numpy.where(is_start, 1, -1).astype("int64").reshape(-1, 1)
         doc.from_array([SENT_START], flags.astype("uint64"))  # spaCy stores -1 wrapped
-        return doc
-        starts = {s for s, _ in sentence_spans(doc.text, self.min_broken_length)}
-        for token in doc:
-            # A token starts a sentence when a sentence starts inside it; the
-            # tokenizer splits on punctuation and whitespace, so in practice
-            # the start is the token's first character.
-            token.is_sent_start = token.i == 0 or (
-                not token.is_space and not starts.isdisjoint(range(token.idx, token.idx + len(token)))
-            )
         return doc

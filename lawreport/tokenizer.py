@@ -19,7 +19,8 @@ from spacy.tokens import Doc
 from spacy.util import registry
 from spacy.vocab import Vocab
 
-from .gazetteer import MASKED_DIVISION, Gazetteer, load_gazetteer
+from .extensions import remember_text
+from .gazetteer import MASKED_DIVISION, Gazetteer, load_gazetteer, prefix_reach
 from .numbers import UNITS
 from .text import LONE_SURROGATE
 
@@ -33,6 +34,11 @@ _UNIT_PREFIX = re.compile(_UNITS)
 _CN_NUMBER_WITH_UNIT = re.compile(rf"^(?P<num>[零〇一二两三四五六七八九十百千万亿]+(?:余|多)?)(?P<unit>{_UNITS}.*)$")
 #: Punctuation that always stands alone (the decimal point in 1.16 does not).
 _PUNCT = set("。！？!?；;：:，,、“”‘’\"'（）()《》〈〉【】[]「」『』…—～~·•/|")
+#: A two-character word no rule below can split: no digit, numeral, punctuation or space
+#: (most words; checked first, as the rules cost a few microseconds a word).
+_PLAIN_PAIR = re.compile(
+    r"[^\s0-9０-９零〇一二两三四五六七八九十百千万亿" + re.escape("".join(sorted(_PUNCT))) + "]{2}"
+)
 #: Longest piece of text handed to the segmenter at once: bounds its memory.
 MAX_CHUNK = 2000
 
@@ -53,6 +59,8 @@ def split_word(word: str) -> list[str]:
         return [word]
     if _RATE_VERB.match(word):
         return split_rate_verb(word)
+    if _PLAIN_PAIR.fullmatch(word):
+        return [word]
     pieces: list[str] = []
     for piece in _split_punct(word):
         pieces.extend(_split_divisions(piece))
@@ -180,7 +188,7 @@ def _split_divisions(word: str) -> list[str]:
 def _name_end(word: str, i: int, gazetteer: Gazetteer, short: bool) -> int:
     """End of the longest division name starting at ``word[i]``, or 0."""
     shortest = 2 if short else 3
-    for end in range(min(len(word), i + gazetteer.max_name_length), i + shortest - 1, -1):
+    for end in range(prefix_reach(word, i, gazetteer.name_prefixes), i + shortest - 1, -1):
         if gazetteer.is_name(word[i:end], short=short):
             return end
     return 0
@@ -249,7 +257,9 @@ class LawReportTokenizer(ChineseTokenizer):
             words, spaces = words_and_spaces(words, text)
         except ValueError:  # defensive: alignment is checked per chunk already
             words, spaces = words_and_spaces([c for c in text if not c.isspace()], text)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        remember_text(doc, text)
+        return doc
 
     def _segment(self, chunk: str) -> list[str]:
         compact = "".join(chunk.split())

@@ -5,8 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from spacy.tokens import Doc
 
-from lawreport.gazetteer import find_mentions, load_gazetteer
+from lawreport.extensions import doc_text, token_bounds
+from lawreport.gazetteer import find_mentions, load_gazetteer, prefix_reach
 from lawreport.tokenizer import split_word
 
 NUMBER_UNIT = re.compile(
@@ -76,3 +80,31 @@ def test_pkuseg_segments_words_not_characters(nlp):
     words = [t.text for t in doc]
     assert len(words) < len(doc.text) * 0.7, words
     assert "660" in words and "件" in words and "99.8" in words
+
+
+def test_cached_doc_text_and_token_bounds_match_spacy(nlp, seed_texts):
+    """doc_text/token_bounds are read by every component in place of doc.text and token.idx."""
+    text = seed_texts["001"][:3000]
+    made = nlp.make_doc(text)  # text remembered by the tokenizer
+    # built by hand: not remembered, read once from the tokens
+    built = Doc(nlp.vocab, words=[t.text for t in made], spaces=[bool(t.whitespace_) for t in made])
+    for doc in (made, built):
+        assert doc_text(doc) == doc.text == text
+        starts, ends = token_bounds(doc)
+        assert starts == [t.idx for t in doc]
+        assert ends == [t.idx + len(t) for t in doc]
+    with made.retokenize() as retokenizer:  # merging tokens keeps the text, so the cache stays right
+        retokenizer.merge(made[0:3])
+    assert doc_text(made) == made.text == text
+    assert token_bounds(Doc(nlp.vocab, words=[])) == ([], [])
+
+
+@given(st.text(alphabet="沙坪坝区司法局重庆市回龙坝镇綦江在和的工作", max_size=30))
+def test_prefix_reach_bounds_every_name(text):
+    """Scanners stop where no name can continue: no known name may end beyond the reach."""
+    gazetteer = load_gazetteer()
+    for i in range(len(text)):
+        reach = prefix_reach(text, i, gazetteer.name_prefixes)
+        longer = [end for end in range(reach + 1, len(text) + 1) if gazetteer.is_name(text[i:end])]
+        assert not longer, (text[i:], reach)
+        assert reach == i or text[i:reach] in gazetteer.name_prefixes

@@ -75,7 +75,8 @@ def add_entity_components(nlp: Language, config: Config) -> None:
     for name in ("ner", "lawreport_entities"):
         if name in nlp.pipe_names:
             nlp.remove_pipe(name)
-    nlp.add_pipe("ner", config=component_config(config, "ner"))
+    factory = config["components"]["ner"].get("factory", "ner")
+    nlp.add_pipe(factory, name="ner", config=component_config(config, "ner"))
     nlp.add_pipe("lawreport_entities", config=component_config(config, "lawreport_entities"))
 
 
