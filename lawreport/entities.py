@@ -111,6 +111,7 @@ def normalise(doc: Doc, ents: list[Span], gazetteer: Gazetteer) -> None:
             candidates = gazetteer.candidates("".join(span.text.split()))
             if len(candidates) == 1:
                 context.append(candidates[0].code)
+    context_codes = tuple(context)
     text = doc_text(doc)
     districts: dict[str, dict[str, object]] = {}  # the same name in the same context: resolved once
     for span, following in zip(ents, [*ents[1:], None], strict=False):  # not strict: a Doc may have no ents
@@ -122,7 +123,7 @@ def normalise(doc: Doc, ents: list[Span], gazetteer: Gazetteer) -> None:
             span._.unit_category = unit_category(span.text)
         elif span.label_ == "DISTRICT":
             if span.text not in districts:
-                districts[span.text] = district_normalisation(span.text, gazetteer, tuple(context))
+                districts[span.text] = district_normalisation(span.text, gazetteer, context_codes)
             fields = districts[span.text]
             span._.district_name = fields["district_name"]
             span._.district_code = fields["district_code"]

@@ -44,14 +44,9 @@ def _clause_bounds(text: str, start: int, sentence: Span) -> tuple[int, int]:
     return lo, hi_match.start() if hi_match else sentence.end_char
 
 
-def governing_measure(
-    number: Span, unit: Span | None, measures: list[Span], sentence: Span, text: str | None = None
-) -> Span | None:
-    """The MEASURE ``number`` quantifies (see module docstring), or None.
-
-    ``text`` is ``doc.text`` (pass it when calling in a loop: spaCy rebuilds it on each access).
-    """
-    text = text if text is not None else doc_text(number.doc)
+def governing_measure(number: Span, unit: Span | None, measures: list[Span], sentence: Span) -> Span | None:
+    """The MEASURE ``number`` quantifies (see module docstring), or None."""
+    text = doc_text(number.doc)
     lo, hi = _clause_bounds(text, number.start_char, sentence)
     after = unit.end_char if unit is not None else number.end_char
     for measure in measures:
@@ -94,7 +89,7 @@ def doc_facts(doc: Doc) -> list[dict[str, Any]]:
                 unit = None
             districts = [e for e in inside[:i] if e.label_ == "DISTRICT"]
             district = districts[-1] if districts else None
-            measure = governing_measure(number, unit, measures, sentence, text)
+            measure = governing_measure(number, unit, measures, sentence)
             facts.append(
                 {
                     "district": district._.district_name if district is not None else report.get("district"),

@@ -120,7 +120,6 @@ class Gazetteer:
         # An official name always beats a short form of another division.
         for name in self.by_name:
             self.by_short.pop(name, None)
-        self.max_name_length = max(len(n) for n in self.by_name)
 
     def candidates(self, name: str) -> list[Division]:
         """All divisions that ``name`` may denote: official names, else short forms

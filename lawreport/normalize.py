@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 import cn2an
 
-from .gazetteer import MASKED_DIVISION, Gazetteer
+from .gazetteer import MASKED_DIVISION, Gazetteer, prefix_reach
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
 _THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
@@ -179,7 +179,7 @@ def split_chain(name: str, gazetteer: Gazetteer) -> list[str]:
         if i and _VILLAGE.fullmatch(name, i) and name[i:] not in gazetteer.by_name:
             parts.append(name[i:])
             break
-        for end in range(min(len(name), i + gazetteer.max_name_length), i + 1, -1):
+        for end in range(prefix_reach(name, i, gazetteer.name_prefixes), i + 1, -1):
             if gazetteer.candidates(name[i:end]):
                 parts.append(name[i:end])
                 i = end
