@@ -6,7 +6,8 @@ Prints the time ``lawreport.load()`` takes in a fresh interpreter (import
 included), characters per second for raw spacy_pkuseg segmentation (the shipped
 model, called directly), our tokenizer (segmentation + label post-split), the
 whole pipeline (entities, sentence classes, facts included) in one process
-and with ``nlp.pipe(n_process=2)``, with their ratios; then streams
+and with ``nlp.pipe(n_process=2)``, with their ratios, and the microseconds
+per character each component takes; then streams
 ``--stream`` reports (the corpus cycled) through ``nlp.pipe`` and prints the
 resident memory along the way, to show it stays flat.  Texts: every report
 under training_data/raw/.  Figures go to docs/performance.md.
@@ -68,6 +69,24 @@ def stream_memory(nlp, texts: list[str], reports: int) -> list[tuple[int, float]
     return marks
 
 
+def component_costs(nlp, texts: list[str], repeat: int) -> dict[str, float]:
+    """Microseconds per character spent in the tokenizer and in each pipe (best pass of ``repeat``)."""
+    chars = sum(len(t) for t in texts)
+    best = dict.fromkeys(["tokenizer", *nlp.pipe_names], float("inf"))
+    for _ in range(repeat):
+        spent = dict.fromkeys(best, 0.0)
+        for text in texts:
+            start = time.perf_counter()
+            doc = nlp.make_doc(text)
+            spent["tokenizer"] += time.perf_counter() - start
+            for name, pipe in nlp.pipeline:
+                start = time.perf_counter()
+                doc = pipe(doc)
+                spent[name] += time.perf_counter() - start
+        best = {name: min(best[name], spent[name]) for name in best}
+    return {name: seconds / chars * 1e6 for name, seconds in best.items()}
+
+
 def load_seconds(model: str | None, repeat: int) -> tuple[float, float]:
     """Best of ``repeat`` fresh interpreters: seconds to ``import lawreport`` and then to ``lawreport.load()``."""
     probe = (
@@ -110,6 +129,9 @@ def main() -> None:
     for name, rate in rates.items():
         print(f"{name:<22}{rate:>12,.0f}{rate / raw:>9.2f}")
     print(f"2 processes vs 1: {rates['pipe, 2 processes'] / rates['pipe, 1 process']:.2f}x")
+    print("where the time goes, single process (µs per character):")
+    for name, cost in component_costs(nlp, texts, args.repeat).items():
+        print(f"  {name:<32}{cost:6.2f}")
     if args.stream:
         print(f"streaming {args.stream} reports through nlp.pipe (single process): RSS in MB")
         for n, mb in stream_memory(nlp, texts, args.stream):

@@ -192,10 +192,18 @@ def find_districts(
         where[len(text)] = len(compact)
         starts = frozenset(where[s] for s in word_bounds if s in where)
     matcher = _Matcher(compact, gazetteer, starts, own.forms)
+    name_prefixes, own_prefixes = gazetteer.name_prefixes, matcher.own_prefixes
     found: list[DistrictMatch] = []
     i, n = 0, len(compact)
     while i < n:
-        if in_title[offsets[i]] or not matcher.aligned(i):
+        pair = compact[i : i + 2]  # every kind of match below is at least two characters long
+        if (
+            pair not in name_prefixes
+            and pair not in own_prefixes
+            and pair != own.abbreviation
+            and pair[:1] != "*"
+            and compact[i - 1 : i] not in _VILLAGE_OPENERS
+        ) or in_title[offsets[i]] or not matcher.aligned(i):
             i += 1
             continue
         masked = _MASKED_CHAIN.match(compact, i)

@@ -59,8 +59,12 @@ def _to_span(doc: Doc, start: int, end: int, label: str) -> Span | None:
 
 def merge_entities(candidates: list[Span], precedence: list[str]) -> list[Span]:
     """Non-overlapping entities from candidates, by the precedence rules above."""
+    if not candidates:
+        return []
+    doc = candidates[0].doc
+    text = doc_text(doc)  # Span.text joins the span's tokens again on every call
     measures = [s for s in candidates if s.label_ == "MEASURE"]
-    titled = [m for m in measures if any(mark in m.text for mark in _TITLE_MARKS)]
+    titled = [m for m in measures if any(mark in text[m.start_char : m.end_char] for mark in _TITLE_MARKS)]
 
     def yields(span: Span) -> bool:
         return span.label_ == "DISTRICT" and any(
@@ -72,7 +76,7 @@ def merge_entities(candidates: list[Span], precedence: list[str]) -> list[Span]:
         (s for s in candidates if not yields(s)),
         key=lambda s: (rank.get(s.label_, len(rank)), s.start, -len(s)),
     )
-    taken = [False] * (len(candidates[0].doc) if candidates else 0)
+    taken = [False] * len(doc)
     chosen: list[Span] = []
     for span in ordered:
         if span.label_ == "MEASURE":
@@ -89,8 +93,8 @@ def merge_entities(candidates: list[Span], precedence: list[str]) -> list[Span]:
                     run_start = None
             if best is None:
                 continue
-            span = Span(span.doc, best[0], best[1], label="MEASURE")
-            if not span.text.strip():
+            span = Span(doc, best[0], best[1], label="MEASURE")
+            if not text[span.start_char : span.end_char].strip():
                 continue
         elif any(taken[i] for i in range(span.start, span.end)):
             continue
@@ -105,26 +109,29 @@ def normalise(doc: Doc, ents: list[Span], gazetteer: Gazetteer) -> None:
     report = doc._.report or {}
     own = report.get("district_code")
     context: list[str] = [d.code for d in gazetteer.chain(own)] if own else []
+    text = doc_text(doc)
     # unambiguous names elsewhere in the report are context too
     for span in ents:
         if span.label_ == "DISTRICT":
-            candidates = gazetteer.candidates("".join(span.text.split()))
+            candidates = gazetteer.candidates("".join(text[span.start_char : span.end_char].split()))
             if len(candidates) == 1:
                 context.append(candidates[0].code)
     context_codes = tuple(context)
-    text = doc_text(doc)
     districts: dict[str, dict[str, object]] = {}  # the same name in the same context: resolved once
     for span, following in zip(ents, [*ents[1:], None], strict=False):  # not strict: a Doc may have no ents
-        if span.label_ == "NUMBER":
-            unit = following.text if following is not None and following.label_ == "UNIT" else ""
-            span._.value = number_value(span.text)
-            span._.qualifier = qualifier_at(text, span.start_char, span.end_char, unit)
-        elif span.label_ == "UNIT":
-            span._.unit_category = unit_category(span.text)
-        elif span.label_ == "DISTRICT":
-            if span.text not in districts:
-                districts[span.text] = district_normalisation(span.text, gazetteer, context_codes)
-            fields = districts[span.text]
+        label, start, end = span.label_, span.start_char, span.end_char
+        span_text = text[start:end]
+        if label == "NUMBER":
+            has_unit = following is not None and following.label_ == "UNIT"
+            unit = text[following.start_char : following.end_char] if has_unit else ""
+            span._.value = number_value(span_text)
+            span._.qualifier = qualifier_at(text, start, end, unit)
+        elif label == "UNIT":
+            span._.unit_category = unit_category(span_text)
+        elif label == "DISTRICT":
+            if span_text not in districts:
+                districts[span_text] = district_normalisation(span_text, gazetteer, context_codes)
+            fields = districts[span_text]
             span._.district_name = fields["district_name"]
             span._.district_code = fields["district_code"]
             span._.district_parents = fields["district_parents"]
@@ -151,7 +158,7 @@ class EntityMerger:
                     candidates.append(span)
         ents = merge_entities(candidates, self.precedence)
         doc.set_ents(ents, default="outside")
-        normalise(doc, list(doc.ents), self.gazetteer)
+        normalise(doc, ents, self.gazetteer)  # the spans doc.ents now holds: the extensions are keyed by offsets
         return doc
 
 

@@ -251,9 +251,13 @@ def find_mentions(text: str, gazetteer: Gazetteer, *, min_length: int = 3) -> li
     words.  Used for report metadata; entity recognition proper is the NER's job.
     """
     mentions: list[Mention] = []
+    known = gazetteer.name_prefixes
     i = 0
     n = len(text)
     while i < n:
+        if text[i : i + 2] not in known and text[i] != "*":  # no name or mask starts here
+            i += 1
+            continue
         masked = MASKED_DIVISION.match(text, i)
         if masked:
             mentions.append(Mention(i, masked.end(), masked.group(0), ()))

@@ -17,7 +17,10 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Sequence
+from itertools import chain
+from operator import add
 from pathlib import Path
 from typing import Any
 
@@ -52,11 +55,17 @@ _YEAR = re.compile(r"(20[0-9]{2})\s*年")
 _LEAD = re.compile(r"^[\s#*]*(?:[一二三四五六七八九十]+是|[（(]?[一二三四五六七八九十0-9]+[）)、.．])")
 
 
-def _ngrams(prefix: str, text: str, n_max: int = 3) -> Iterable[str]:
+def _ngrams(prefix: str, text: str, n_max: int = 3) -> list[str]:
+    """Character 1..``n_max``-grams of ``text`` without its whitespace, each behind ``prefix``."""
     text = "".join(text.split())
-    for n in range(1, n_max + 1):
-        for i in range(len(text) - n + 1):
-            yield f"{prefix}{text[i : i + n]}"
+    return [prefix + text[i : i + n] for n in range(1, n_max + 1) for i in range(len(text) - n + 1)]
+
+
+def _gram_counts(text: str) -> Counter[str]:
+    """How often each character 1-, 2- and 3-gram occurs in ``text``, grams in first-seen order
+    (unigrams, then bigrams, then trigrams), as :func:`_ngrams` lists them; built in C."""
+    bigrams = list(map(add, text, text[1:]))
+    return Counter(chain(text, bigrams, map(add, bigrams, text[2:])))
 
 
 def sentence_features(
@@ -70,12 +79,8 @@ def sentence_features(
 ) -> dict[str, float]:
     """The feature dict of one sentence (context arguments may be None)."""
     compact = "".join(text.split())
-    features: dict[str, float] = {}
-    for gram in _ngrams("c:", compact):
-        features[gram] = features.get(gram, 0.0) + 1.0
     norm = max(1.0, len(compact)) ** 0.5
-    for key in features:
-        features[key] /= norm
+    features = {f"c:{gram}": count / norm for gram, count in _gram_counts(compact).items()}
     for gram in _ngrams("o:", _LEAD.sub("", compact)[:6], 2):
         features[gram] = 1.0
     for gram in _ngrams("h:", heading or "", 2):

@@ -34,13 +34,15 @@ _UNIT_PREFIX = re.compile(_UNITS)
 _CN_NUMBER_WITH_UNIT = re.compile(rf"^(?P<num>[零〇一二两三四五六七八九十百千万亿]+(?:余|多)?)(?P<unit>{_UNITS}.*)$")
 #: Punctuation that always stands alone (the decimal point in 1.16 does not).
 _PUNCT = set("。！？!?；;：:，,、“”‘’\"'（）()《》〈〉【】[]「」『』…—～~·•/|")
-#: A two-character word no rule below can split: no digit, numeral, punctuation or space
-#: (most words; checked first, as the rules cost a few microseconds a word).
-_PLAIN_PAIR = re.compile(
-    r"[^\s0-9０-９零〇一二两三四五六七八九十百千万亿" + re.escape("".join(sorted(_PUNCT))) + "]{2}"
+#: A word with no digit, numeral, punctuation or space (most words): only a division name
+#: can split it (checked first, as the other rules cost a few microseconds a word).
+_PLAIN_WORD = re.compile(
+    r"[^\s0-9０-９零〇一二两三四五六七八九十百千万亿" + re.escape("".join(sorted(_PUNCT))) + "]+"
 )
 #: Longest piece of text handed to the segmenter at once: bounds its memory.
 MAX_CHUNK = 2000
+#: Characters a :data:`_NUMBER` starts with: a cheap test before the regex, run on every word.
+_DIGITS = frozenset("0123456789０１２３４５６７８９")
 
 
 #: A rate glued to the verb after it: ``合格|率达|98`` -> ``率 | 达`` (the MEASURE ends at 率).
@@ -59,8 +61,8 @@ def split_word(word: str) -> list[str]:
         return [word]
     if _RATE_VERB.match(word):
         return split_rate_verb(word)
-    if _PLAIN_PAIR.fullmatch(word):
-        return [word]
+    if _PLAIN_WORD.fullmatch(word):
+        return _split_divisions(word)
     pieces: list[str] = []
     for piece in _split_punct(word):
         pieces.extend(_split_divisions(piece))
@@ -82,7 +84,7 @@ def split_words(words: Iterable[str]) -> list[str]:
             if out and piece[:1].isdigit() and _ends_in_decimal_point(out):
                 out[-2:] = ["".join(out[-2:]) + piece] if out[-1] in ".．" else [out[-1] + piece]
                 continue
-            unit = _UNIT_PREFIX.match(piece) if out and _NUMBER.fullmatch(out[-1]) else None
+            unit = _UNIT_PREFIX.match(piece) if out and _is_number(out[-1]) else None
             if unit and unit.end() < len(piece):  # ``161 | 个村`` -> ``161 | 个 | 村``
                 out.extend([piece[: unit.end()], piece[unit.end() :]])
             else:
@@ -94,7 +96,7 @@ def _rejoin_units(words: list[str]) -> list[str]:
     """A unit the segmenter cut in two after a number is one token again: ``24 | 小 | 时内`` -> ``24 | 小时 | 内``."""
     out = list(words)
     for i in range(len(out) - 2):
-        if not _NUMBER.fullmatch(out[i]):
+        if not _is_number(out[i]):
             continue
         joined = out[i + 1] + out[i + 2]
         for unit in _LONG_UNITS:
@@ -102,6 +104,10 @@ def _rejoin_units(words: list[str]) -> list[str]:
                 out[i + 1 : i + 3] = [unit, joined[len(unit) :]]
                 break
     return [w for w in out if w]
+
+
+def _is_number(word: str) -> bool:
+    return word[:1] in _DIGITS and _NUMBER.fullmatch(word) is not None
 
 
 def _ends_in_decimal_point(out: list[str]) -> bool:

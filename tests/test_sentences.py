@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lawreport.sentence_classes import _gram_counts
 from lawreport.sentence_split import sentence_spans
 
 from .test_tokenizer import NUMBER_UNIT
@@ -58,3 +63,12 @@ def test_web_furniture_lines_are_their_own_sentences(seed_docs):
     sentences = _sentences(seed_docs["001"])
     assert "扫一扫在手机打开当前页" in sentences
     assert "日期:2024-03-01" in sentences
+
+
+@given(st.text(alphabet="依法行政全区县共办理件12.%，。 \n", max_size=40))
+def test_sentence_gram_counts_are_every_one_to_three_gram_in_first_seen_order(text):
+    """The classifier's n-gram counts, built with C-level maps, are the plain definition's
+    (same grams, same counts, same order: the hashed features and their sums do not change)."""
+    compact = "".join(text.split())
+    grams = [compact[i : i + n] for n in (1, 2, 3) for i in range(len(compact) - n + 1)]
+    assert list(_gram_counts(compact).items()) == list(Counter(grams).items())
