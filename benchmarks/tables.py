@@ -1,6 +1,7 @@
 """Markdown tables for docs/evaluation.md from the cross-validation results.
 
     python benchmarks/tables.py [benchmarks/results/cv_entities.json] [benchmarks/results/cv_sentences.json]
+    python benchmarks/tables.py benchmarks/results/ner_choice/    # candidate ners, seed by seed
 
 Prints the tables; the figures in the docs are pasted from this output, never
 typed by hand.
@@ -91,12 +92,46 @@ def sentence_tables(results: dict) -> str:
     return "\n".join(out)
 
 
+def _seed(path: Path) -> str:
+    return path.stem.rsplit("_seed", 1)[1]
+
+
+def candidate_table(folder: Path) -> str:
+    """One row per 5-fold run in ``folder`` (files ``CANDIDATE_seedN.json``), and the mean per candidate."""
+    runs: dict[str, list[tuple[str, dict]]] = {}
+    for path in sorted(folder.glob("*_seed*.json")):
+        runs.setdefault(path.stem.rsplit("_seed", 1)[0], []).append(
+            (_seed(path), json.loads(path.read_text(encoding="utf-8")))
+        )
+    out = [
+        "| candidate | seed | MEASURE exact F1 all / real | MEASURE overlap F1 all / real | facts exact / overlap F1 |",
+        "| --- | --- | ---: | ---: | ---: |",
+    ]
+    for name, seeded in runs.items():
+        rows = []
+        for seed, r in seeded:
+            m_all, m_real = r["shipped/all"]["entities"]["MEASURE"], r["shipped/real"]["entities"]["MEASURE"]
+            rows.append((m_all["exact"]["f"], m_real["exact"]["f"], m_all["overlap"]["f"], m_real["overlap"]["f"],
+                         r["facts/all"]["exact"]["f"], r["facts/all"]["overlap"]["f"]))
+            out.append(f"| {name} | {seed} | {rows[-1][0]:.3f} / {rows[-1][1]:.3f} | {rows[-1][2]:.3f} / "
+                       f"{rows[-1][3]:.3f} | {rows[-1][4]:.3f} / {rows[-1][5]:.3f} |")
+        if len(rows) > 1:
+            mean = [sum(col) / len(col) for col in zip(*rows, strict=True)]
+            out.append(f"| **{name}** | mean of {len(rows)} | {mean[0]:.3f} / {mean[1]:.3f} | {mean[2]:.3f} / "
+                       f"{mean[3]:.3f} | {mean[4]:.3f} / {mean[5]:.3f} |")
+    return "\n".join(out)
+
+
 def main(argv: list[str]) -> None:
     paths = [Path(a) for a in argv] or [
         ROOT / "benchmarks" / "results" / "cv_entities.json",
         ROOT / "benchmarks" / "results" / "cv_sentences.json",
     ]
     for path in paths:
+        if path.is_dir():
+            print(f"## {path.name}/ (5-fold report-grouped runs)\n")
+            print(candidate_table(path))
+            continue
         if not path.exists():
             print(f"(missing {path})")
             continue

@@ -11,17 +11,22 @@ up to :data:`MAX_TOKENS` tokens (every real report: the longest seed has
 
 :func:`bound_ner` swaps the loaded ``ner`` for a :class:`PiecewiseEntityRecognizer`
 sharing its model, moves and settings; ``nlp.to_disk`` still writes a plain
-``ner``, so saved pipelines do not change.
+``ner``, so saved pipelines do not change.  The same class hands batches to
+the vectorised decoder of :mod:`lawreport.ner_greedy` where it gives spaCy's
+answer (the shipped recipe), which makes the ner about twice as fast.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.pipeline import EntityRecognizer
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
+
+from .ner_greedy import ActionTable, can_decode, decode
 
 #: Longest Doc (in tokens) the ner sees at once: about 160 MB of activations.
 MAX_TOKENS = 10_000
@@ -52,10 +57,33 @@ def _piece_doc(span: Span) -> Doc:
                sent_starts=[t.is_sent_start for t in tokens])
 
 
+@dataclass(frozen=True)
+class DecodedEntities:
+    """What :meth:`PiecewiseEntityRecognizer.predict` returns when :mod:`.ner_greedy` decoded the batch."""
+
+    spans: list[list[tuple[int, int, str]]]
+
+
 class PiecewiseEntityRecognizer(EntityRecognizer):
-    """spaCy's ner, run piece by piece on Docs longer than :data:`MAX_TOKENS` tokens."""
+    """spaCy's ner, run piece by piece on Docs longer than :data:`MAX_TOKENS` tokens, and
+    decoded by :mod:`lawreport.ner_greedy` (same entities, faster) where that applies."""
 
     max_tokens = MAX_TOKENS
+
+    def predict(self, docs: Iterable[Doc]) -> DecodedEntities | list:
+        docs = list(docs)
+        actions = ActionTable.of(self.moves)
+        if actions is not None and can_decode(self, docs):
+            return DecodedEntities(decode(self, docs, actions))
+        return super().predict(docs)
+
+    def set_annotations(self, docs: Iterable[Doc], predicted: DecodedEntities | list) -> None:
+        if not isinstance(predicted, DecodedEntities):
+            super().set_annotations(docs, predicted)
+            return
+        for doc, spans in zip(docs, predicted.spans, strict=True):
+            # as spaCy's ner does when no entity was preset: every other token is O
+            doc.set_ents([Span(doc, start, end, label=label) for start, end, label in spans], default="outside")
 
     def __call__(self, doc: Doc) -> Doc:
         if len(doc) <= self.max_tokens:
