@@ -25,7 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .districts import find_districts
-from .extensions import ENTITY_LABELS, doc_text, token_bounds
+from .extensions import ENTITY_LABELS, doc_text, rule_text, token_bounds
 from .gazetteer import Gazetteer, load_gazetteer
 from .normalize import district_normalisation, number_value, qualifier_at, unit_category
 from .numbers import find_numbers
@@ -41,7 +41,7 @@ def rule_spans(doc: Doc, gazetteer: Gazetteer) -> list[tuple[int, int, str]]:
     token_starts, token_ends = token_bounds(doc)
     starts = frozenset(token_starts)
     bounds = starts | frozenset(token_ends)
-    text = doc_text(doc)
+    text = rule_text(doc)
     spans: list[tuple[int, int, str]] = []
     for match in find_numbers(text, starts):
         spans.append((match.start, match.end, "NUMBER"))
@@ -109,7 +109,7 @@ def normalise(doc: Doc, ents: list[Span], gazetteer: Gazetteer) -> None:
     report = doc._.report or {}
     own = report.get("district_code")
     context: list[str] = [d.code for d in gazetteer.chain(own)] if own else []
-    text = doc_text(doc)
+    text = rule_text(doc)  # values, units and names are read in simplified characters
     # unambiguous names elsewhere in the report are context too
     for span in ents:
         if span.label_ == "DISTRICT":

@@ -15,6 +15,8 @@ from weakref import WeakKeyDictionary
 from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc, Span
 
+from .traditional import simplified_view
+
 #: Section types of the 2019 regulation's five parts (domain.md), plus PREAMBLE.
 SECTION_TYPES = ("PREAMBLE", "ACHIEVEMENTS", "RESPONSIBILITY", "SHORTFALLS", "PLANS", "OTHER")
 SENTENCE_CLASSES = ("ACHIEVEMENT", "SHORTFALL", "PLAN", "OTHER")
@@ -27,6 +29,7 @@ UNIT_CATEGORIES = (
 
 
 _TEXTS: WeakKeyDictionary[Doc, str] = WeakKeyDictionary()
+_RULE_TEXTS: WeakKeyDictionary[Doc, str] = WeakKeyDictionary()
 
 
 def doc_text(doc: Doc) -> str:
@@ -42,10 +45,23 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
-def remember_text(doc: Doc, text: str) -> None:
-    """Record the text a tokenizer built ``doc`` from, if it spells the Doc (checked by length)."""
+def remember_text(doc: Doc, text: str, view: str | None = None) -> None:
+    """Record the text a tokenizer built ``doc`` from, if it spells the Doc (checked by length),
+    and the simplified view of it the tokenizer segmented (:func:`rule_text`)."""
     if len(doc) and doc[-1].idx + len(doc[-1].text_with_ws) == len(text):
         _TEXTS[doc] = text
+        if view is not None and len(view) == len(text):
+            _RULE_TEXTS[doc] = view
+
+
+def rule_text(doc: Doc) -> str:
+    """The text the rules read: ``doc_text(doc)``, or for a report in traditional characters
+    its simplified view (:mod:`lawreport.traditional`).  Same length, so offsets found in it
+    are offsets into the Doc; what lawreport quotes (spans, facts) comes from ``doc_text``."""
+    text = _RULE_TEXTS.get(doc)
+    if text is None:
+        text = _RULE_TEXTS[doc] = simplified_view(doc_text(doc))
+    return text
 
 
 def token_bounds(doc: Doc) -> tuple[list[int], list[int]]:

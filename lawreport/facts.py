@@ -26,7 +26,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .extensions import doc_text
+from .extensions import doc_text, rule_text
 
 _CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?\n]")
 #: Characters allowed between a UNIT and the measure it counts: 23个⟦服务站⟧, 3名的⟦…⟧.
@@ -46,7 +46,7 @@ def _clause_bounds(text: str, start: int, sentence: Span) -> tuple[int, int]:
 
 def governing_measure(number: Span, unit: Span | None, measures: list[Span], sentence: Span) -> Span | None:
     """The MEASURE ``number`` quantifies (see module docstring), or None."""
-    text = doc_text(number.doc)
+    text = rule_text(number.doc)
     lo, hi = _clause_bounds(text, number.start_char, sentence)
     after = unit.end_char if unit is not None else number.end_char
     for measure in measures:

@@ -21,11 +21,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from spacy.attrs import SENT_START, SPACY
 from spacy.language import Language
 from spacy.pipeline import EntityRecognizer
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
+from .extensions import doc_text, rule_text, token_bounds
 from .ner_greedy import ActionTable, can_decode, decode
 
 #: Longest Doc (in tokens) the ner sees at once: about 160 MB of activations.
@@ -71,7 +73,8 @@ class PiecewiseEntityRecognizer(EntityRecognizer):
     max_tokens = MAX_TOKENS
 
     def predict(self, docs: Iterable[Doc]) -> DecodedEntities | list:
-        docs = list(docs)
+        # the ner learnt simplified text: a traditional-character Doc is read through its twin
+        docs = [doc if doc.has_annotation("ENT_IOB") else simplified_twin(doc) for doc in docs]
         actions = ActionTable.of(self.moves)
         if actions is not None and can_decode(self, docs):
             return DecodedEntities(decode(self, docs, actions))
@@ -102,6 +105,23 @@ class PiecewiseEntityRecognizer(EntityRecognizer):
                 yield from super().pipe(batch, batch_size=batch_size)
             else:
                 yield from map(self, batch)
+
+
+def simplified_twin(doc: Doc) -> Doc:
+    """``doc`` itself, or for a traditional-character Doc the same tokens, spaces and sentence
+    starts spelled in simplified characters (:func:`.extensions.rule_text`); entities found in
+    the twin are at the same token offsets in ``doc``."""
+    view = rule_text(doc)
+    if view is doc_text(doc):
+        return doc
+    starts, ends = token_bounds(doc)
+    flags = doc.to_array([SPACY, SENT_START]).astype("int64")
+    return Doc(
+        doc.vocab,
+        words=[view[start:end] for start, end in zip(starts, ends, strict=True)],
+        spaces=flags[:, 0].astype(bool).tolist(),
+        sent_starts=[True if flag == 1 else False if flag == -1 else None for flag in flags[:, 1].tolist()],
+    )
 
 
 def bound_ner(nlp: Language, name: str = "ner") -> None:

@@ -12,9 +12,10 @@ from collections import Counter
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .extensions import doc_text
+from .extensions import doc_text, rule_text
 from .gazetteer import Division, Gazetteer, Mention, find_mentions, load_gazetteer
 from .text import is_web_furniture, split_lines, strip_markup
+from .traditional import as_published
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _TITLE_WORDS = re.compile(r"报告|法治政府建设(?:工作)?(?:情况|年度)")
@@ -130,5 +131,9 @@ class ReportReader:
     """Set ``doc._.report`` (title, body, district, district_code, year)."""
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.report = extract_report(doc_text(doc), load_gazetteer())
+        view, text = rule_text(doc), doc_text(doc)
+        report = extract_report(view, load_gazetteer())
+        for key in ("title", "body"):  # as published, also in a traditional-character report
+            report[key] = as_published(report[key], view, text)
+        doc._.report = report
         return doc

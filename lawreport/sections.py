@@ -19,7 +19,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .extensions import SECTION_TYPES, doc_text
+from .extensions import SECTION_TYPES, doc_text, rule_text
 from .text import (
     enumerator_value,
     heading_level,
@@ -28,6 +28,7 @@ from .text import (
     split_lines,
     strip_markup,
 )
+from .traditional import as_published
 
 _ENUMERATOR = re.compile(
     r"^(?:第[零〇一二两三四五六七八九十]+(?:部分|章|篇)|[零〇一二两三四五六七八九十]+\s*[、.．]|"
@@ -79,7 +80,7 @@ def find_headings(doc: Doc, rules: list[tuple[str, list[re.Pattern[str]]]], max_
     """Sentences that are headings: an enumerator at line start, or a line
     standing alone that is marked up as a heading or that a title rule types
     (``存在的问题``)."""
-    text = doc_text(doc)
+    text = rule_text(doc)
     headings: list[Heading] = []
     for sent in doc.sents:
         start, end = _trim(text, sent.start_char, sent.end_char)
@@ -205,7 +206,7 @@ class Sectionizer:
         self.detect_trailer = detect_trailer
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc_text(doc)
+        text = rule_text(doc)
         headings = find_headings(doc, self.rules, self.max_heading_length)
         doc._.heading_records = [h.as_record() for h in headings]
         records: list[dict[str, Any]] = []
@@ -227,6 +228,9 @@ class Sectionizer:
                 records.append(_record(cut, end_of_text, "OTHER", None))
         for record in records:
             record["start"], record["end"] = _trim(text, record["start"], record["end"])
+        published = doc_text(doc)
+        for record in [*doc._.heading_records, *records]:  # titles as published (traditional characters)
+            record["title"] = as_published(record["title"], text, published, record["start"])
         doc._.section_records = [r for r in records if r["start"] < r["end"]]
         return doc
 

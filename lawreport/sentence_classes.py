@@ -29,7 +29,7 @@ from sklearn.feature_extraction import FeatureHasher
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .extensions import SENTENCE_CLASSES, doc_text
+from .extensions import SENTENCE_CLASSES, rule_text
 from .text import looks_like_heading
 
 N_FEATURES = 2**18
@@ -111,7 +111,7 @@ class ContextLookup:
         self.headings = doc._.heading_records or []
         self.heading_starts = [r["start"] for r in self.headings]
         self.heading_set = set(self.heading_starts)
-        self.text = doc_text(doc)
+        self.text = rule_text(doc)
         self.report = doc._.report or {}
 
     def section_type(self, start: int) -> str | None:

@@ -13,7 +13,7 @@ from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .extensions import doc_text
+from .extensions import rule_text
 from .text import CLOSERS, SENTENCE_END, continues, split_lines
 
 
@@ -95,7 +95,8 @@ class SentenceSplitter:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        starts = numpy.array(sorted(s for s, _ in sentence_spans(doc_text(doc), self.min_broken_length)), dtype="int64")
+        spans = sentence_spans(rule_text(doc), self.min_broken_length)
+        starts = numpy.array(sorted(s for s, _ in spans), dtype="int64")
         offsets = doc.to_array([IDX, LENGTH, IS_SPACE]).astype("int64")
         token_starts, token_ends, is_space = offsets[:, 0], offsets[:, 0] + offsets[:, 1], offsets[:, 2].astype(bool)
         # A token starts a sentence when a sentence starts inside it (the

@@ -23,6 +23,7 @@ from .extensions import remember_text
 from .gazetteer import MASKED_DIVISION, Gazetteer, load_gazetteer, prefix_reach
 from .numbers import UNITS
 from .text import LONE_SURROGATE
+from .traditional import simplified_view
 
 _NUMBER = re.compile(
     r"[0-9０-９]+(?:[.．,，][0-9０-９]+)*(?:[万亿千]+)?(?:余|多)?"
@@ -240,6 +241,16 @@ def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]
     return out, spaces
 
 
+def _same_places(words: list[str], spaces: list[bool], text: str) -> list[str]:
+    """The stretches of ``text`` at the places ``words`` take in a view of the same length."""
+    out: list[str] = []
+    pos = 0
+    for word, space in zip(words, spaces, strict=True):
+        out.append(text[pos : pos + len(word)])
+        pos += len(word) + space
+    return out
+
+
 class LawReportTokenizer(ChineseTokenizer):
     """spaCy's ChineseTokenizer, segmenting line by line, with the post-split.
 
@@ -255,16 +266,19 @@ class LawReportTokenizer(ChineseTokenizer):
                 f"text has a lone surrogate {bad.group(0)!r} at character {bad.start()}: not valid Unicode, "
                 "which spaCy cannot store; decode the source with errors='replace' or fix its encoding"
             )
+        view = simplified_view(text)  # a traditional text is segmented in simplified characters
         words: list[str] = []
-        for chunk in _chunks(text):
+        for chunk in _chunks(view):
             if chunk.strip():
                 words.extend(split_words(self._segment(chunk)))
         try:
-            words, spaces = words_and_spaces(words, text)
+            words, spaces = words_and_spaces(words, view)
         except ValueError:  # defensive: alignment is checked per chunk already
-            words, spaces = words_and_spaces([c for c in text if not c.isspace()], text)
+            words, spaces = words_and_spaces([c for c in view if not c.isspace()], view)
+        if view is not text:
+            words = _same_places(words, spaces, text)
         doc = Doc(self.vocab, words=words, spaces=spaces)
-        remember_text(doc, text)
+        remember_text(doc, text, view)
         return doc
 
     def _segment(self, chunk: str) -> list[str]:
