@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span
 from .districts import find_districts
 from .extensions import ENTITY_LABELS, doc_text, rule_text, token_bounds
 from .gazetteer import Gazetteer, load_gazetteer
-from .normalize import district_normalisation, number_value, qualifier_at, unit_category
+from .normalize import normalise_spans
 from .numbers import find_numbers
 
 SOURCES = ("rules", "model", "both")
@@ -116,25 +116,10 @@ def normalise(doc: Doc, ents: list[Span], gazetteer: Gazetteer) -> None:
             candidates = gazetteer.candidates("".join(text[span.start_char : span.end_char].split()))
             if len(candidates) == 1:
                 context.append(candidates[0].code)
-    context_codes = tuple(context)
-    districts: dict[str, dict[str, object]] = {}  # the same name in the same context: resolved once
-    for span, following in zip(ents, [*ents[1:], None], strict=False):  # not strict: a Doc may have no ents
-        label, start, end = span.label_, span.start_char, span.end_char
-        span_text = text[start:end]
-        if label == "NUMBER":
-            has_unit = following is not None and following.label_ == "UNIT"
-            unit = text[following.start_char : following.end_char] if has_unit else ""
-            span._.value = number_value(span_text)
-            span._.qualifier = qualifier_at(text, start, end, unit)
-        elif label == "UNIT":
-            span._.unit_category = unit_category(span_text)
-        elif label == "DISTRICT":
-            if span_text not in districts:
-                districts[span_text] = district_normalisation(span_text, gazetteer, context_codes)
-            fields = districts[span_text]
-            span._.district_name = fields["district_name"]
-            span._.district_code = fields["district_code"]
-            span._.district_parents = fields["district_parents"]
+    offsets = [(span.start_char, span.end_char, span.label_) for span in ents]
+    for span, fields in zip(ents, normalise_spans(text, offsets, gazetteer, tuple(context)), strict=True):
+        for name, value in fields.items():
+            setattr(span._, name, value)
 
 
 class EntityMerger:

@@ -9,7 +9,9 @@ cn2an rather than a converter of our own.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import cn2an
 
@@ -163,6 +165,35 @@ def district_normalisation(text: str, gazetteer: Gazetteer, context: tuple[str, 
         "district_code": resolved.code,
         "district_parents": gazetteer.parents(resolved.code),
     }
+
+
+def normalise_spans(
+    text: str, spans: Sequence[tuple[int, int, str]], gazetteer: Gazetteer, context: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
+    """The normalisation fields of each span ``(start, end, label)`` of ``text``, spans in order.
+
+    NUMBER: ``value`` and ``qualifier`` (read with the UNIT right after it, if
+    any); UNIT: ``unit_category``; DISTRICT: :func:`district_normalisation` in
+    ``context`` (the same name resolved once); MEASURE: nothing.  The pipeline
+    and the annotation tools both call this, so gold and predicted spans are
+    normalised alike.
+    """
+    districts: dict[str, dict[str, Any]] = {}
+    fields: list[dict[str, Any]] = []
+    for (start, end, label), following in zip(spans, [*spans[1:], None], strict=False):  # a text may have none
+        covered = text[start:end]
+        if label == "NUMBER":
+            unit = text[following[0] : following[1]] if following is not None and following[2] == "UNIT" else ""
+            fields.append({"value": number_value(covered), "qualifier": qualifier_at(text, start, end, unit)})
+        elif label == "UNIT":
+            fields.append({"unit_category": unit_category(covered)})
+        elif label == "DISTRICT":
+            if covered not in districts:
+                districts[covered] = district_normalisation(covered, gazetteer, context)
+            fields.append(districts[covered])
+        else:
+            fields.append({})
+    return fields
 
 
 _VILLAGE = re.compile(r"[\u4e00-\u9fff]{1,6}(?:村|社区|居委会|嘎查)")

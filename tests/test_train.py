@@ -162,3 +162,38 @@ def test_a_failed_save_leaves_no_directory(tmp_path):
     with pytest.raises(OSError, match="disk full"):
         save_pipeline(Breaks(), tmp_path / "model")  # type: ignore[arg-type]
     assert list(tmp_path.iterdir()) == []
+
+
+class WritesFile:
+    """Stands in for a pipeline: ``to_disk`` writes one file."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def to_disk(self, path: Path) -> None:
+        (Path(path) / self.name).write_text("written", encoding="utf-8")
+
+
+def test_overwrite_swaps_the_model_and_leaves_nothing_behind(tmp_path):
+    out = tmp_path / "model"
+    save_pipeline(WritesFile("old.txt"), out)  # type: ignore[arg-type]
+    save_pipeline(WritesFile("new.txt"), out, overwrite=True)  # type: ignore[arg-type]
+    assert [p.name for p in out.iterdir()] == ["new.txt"]
+    assert list(tmp_path.iterdir()) == [out]
+
+
+def test_a_failed_overwrite_keeps_the_old_model(tmp_path, monkeypatch):
+    out = tmp_path / "model"
+    save_pipeline(WritesFile("old.txt"), out)  # type: ignore[arg-type]
+    rename = Path.rename
+
+    def refuse_the_new_model(self: Path, target):
+        if self.name.startswith(".model-") and not self.name.endswith("-old"):
+            raise OSError("rename refused")
+        return rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", refuse_the_new_model)
+    with pytest.raises(OSError, match="rename refused"):
+        save_pipeline(WritesFile("new.txt"), out, overwrite=True)  # type: ignore[arg-type]
+    assert [p.name for p in out.iterdir()] == ["old.txt"]
+    assert list(tmp_path.iterdir()) == [out]

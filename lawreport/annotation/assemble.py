@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..gazetteer import load_gazetteer
-from ..normalize import district_normalisation, number_value, qualifier_at, unit_category
+from ..normalize import normalise_spans
 from ..report import extract_report
 from .jsonl import write_records
 from .markup import PASSES, ROOT, check_file, raw_path
@@ -62,20 +62,10 @@ def build_record(doc_id: str, synthetic_meta: dict[str, dict[str, Any]]) -> dict
     meta["source"] = str(path.relative_to(ROOT))
     own = meta.get("district_code")
     context = tuple(d.code for d in gazetteer.chain(own)) if own else ()
-    spans = []
-    ordered = sorted(parsed["spans"], key=lambda s: (s["start"], s["end"]))
-    for span, following in zip(ordered, [*ordered[1:], None], strict=False):
-        covered = text[span["start"] : span["end"]]
-        if span["label"] == "NUMBER":
-            span["value"] = number_value(covered)
-            is_unit = following is not None and following["label"] == "UNIT"
-            unit = text[following["start"] : following["end"]] if is_unit else ""
-            span["qualifier"] = qualifier_at(text, span["start"], span["end"], unit)
-        elif span["label"] == "UNIT":
-            span["unit_category"] = unit_category(covered)
-        elif span["label"] == "DISTRICT":
-            span.update(district_normalisation(covered, gazetteer, context))
-        spans.append(span)
+    spans = sorted(parsed["spans"], key=lambda s: (s["start"], s["end"]))
+    offsets = [(s["start"], s["end"], s["label"]) for s in spans]
+    for span, fields in zip(spans, normalise_spans(text, offsets, gazetteer, context), strict=True):
+        span.update(fields)
     record = {"id": doc_id, "text": text, "meta": meta, "spans": spans, "sentences": parsed["sentences"]}
     attach_links(record, PASSES / "links" / "gold" / f"{doc_id}.tsv")
     return record

@@ -201,12 +201,21 @@ def save_pipeline(nlp: Language, output: str | Path, *, overwrite: bool = False)
         raise FileExistsError(f"{output} exists; pass --overwrite to replace it")
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-", dir=output.parent))
+    retired = output.parent / f"{staging.name}-old"
     try:
         nlp.to_disk(staging)
         if output.exists():
-            shutil.rmtree(output)
-        staging.rename(output)
+            # two renames, never a half-deleted model: the old one is removed only once
+            # the new one is in place, and put back if that fails
+            output.rename(retired)
+        try:
+            staging.rename(output)
+        except OSError:
+            if retired.exists():
+                retired.rename(output)
+            raise
     finally:
-        if staging.exists():
-            shutil.rmtree(staging)
+        for leftover in (staging, retired):
+            if leftover.exists():
+                shutil.rmtree(leftover)
     return output
