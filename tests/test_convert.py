@@ -16,12 +16,14 @@ from lawreport.annotation.convert import (
     ConversionError,
     docbin_to_records,
     from_labelstudio,
+    from_prodigy,
     guess_format,
     labelstudio_config,
     main,
     read_file,
     record_to_doc,
     records_to_docbin,
+    to_prodigy,
     write_file,
 )
 from lawreport.annotation.jsonl import NORMALISATION_FIELDS, read_records, write_records
@@ -245,3 +247,34 @@ def test_random_records_round_trip_through_jsonl_and_docbin(batch, nlp, tmp_path
     assert [r for _, r in read_records(path)] == batch
     docbin = DocBin().from_bytes(records_to_docbin(batch, nlp).to_bytes())
     assert docbin_to_records(docbin, nlp) == [canonical(r) for r in batch]
+
+
+def _choose(tasks: list[dict[str, Any]], chosen: dict[int, list[str]]) -> list[dict[str, Any]]:
+    """The stream as Prodigy's textcat.manual choice view exports it: ``options`` and the chosen ``accept``."""
+    out, n = [], 0
+    for task in tasks:
+        if "doc_id" in task.get("meta", {}):
+            task = {**task, "options": [{"id": c, "text": c} for c in SENTENCE_CLASSES], "accept": chosen.get(n, [])}
+            n += 1
+        out.append(task)
+    return out
+
+
+def test_prodigy_choice_answers_set_the_sentence_class(record):
+    tasks = to_prodigy([record])
+    old = record["sentences"][1]["label"]
+    new = next(c for c in SENTENCE_CLASSES if c != old)
+    back = from_prodigy(_choose(tasks, {1: [new]}))[0]
+    assert back["sentences"][1]["label"] == new
+    assert [s["label"] for s in back["sentences"][2:]] == [s["label"] for s in record["sentences"][2:]]
+
+
+@pytest.mark.parametrize("chosen, message", [
+    (["PLAN", "OTHER"], "2 classes chosen"),
+    (["GOAL"], "unknown class 'GOAL'"),
+])
+def test_prodigy_choice_answers_that_are_not_one_class_name_the_task(record, chosen, message):
+    tasks = _choose(to_prodigy([record]), {0: chosen})
+    with pytest.raises(ConversionError, match=message) as caught:
+        from_prodigy(tasks)
+    assert caught.value.index == 1  # the report's ner task is 0, the first sentence task 1

@@ -298,6 +298,21 @@ def to_prodigy(records: Iterable[Record]) -> list[dict[str, Any]]:
     return tasks
 
 
+def _prodigy_class(task: dict[str, Any]) -> str:
+    """A sentence task's class: the one option chosen in a choice view (``accept``), else ``label``."""
+    chosen = task.get("accept")
+    if not isinstance(chosen, list) or not chosen:
+        if not isinstance(task.get("label"), str):
+            raise ConversionError("sentence task: no class chosen (empty 'accept') and no 'label'")
+        return task["label"]
+    if len(chosen) != 1:
+        raise ConversionError(f"sentence task: {len(chosen)} classes chosen ({', '.join(map(str, chosen))}); "
+                              "a sentence takes exactly one (use textcat.manual with --exclusive)")
+    if chosen[0] not in SENTENCE_CLASSES:
+        raise ConversionError(f"sentence task: unknown class {chosen[0]!r} (one of {', '.join(SENTENCE_CLASSES)})")
+    return str(chosen[0])
+
+
 def from_prodigy(tasks: Iterable[dict[str, Any]], source: str = "prodigy") -> list[Record]:
     """Records from a Prodigy stream or ``db-out``; rejected and ignored tasks are dropped."""
     reports: list[dict[str, Any]] = []
@@ -307,8 +322,8 @@ def from_prodigy(tasks: Iterable[dict[str, Any]], source: str = "prodigy") -> li
             if task.get("answer", "accept") != "accept":
                 continue
             meta = task.get("meta") or {}
-            if "doc_id" in meta and isinstance(task.get("label"), str):
-                found = (meta["start"], meta["end"], task["label"], _text(task))
+            if "doc_id" in meta and (isinstance(task.get("label"), str) or isinstance(task.get("accept"), list)):
+                found = (meta["start"], meta["end"], _prodigy_class(task), _text(task))
                 sentences.setdefault(str(meta["doc_id"]), []).append(found)
                 continue
             task_id = str(meta.get("id") or f"prodigy_{n:04d}")
