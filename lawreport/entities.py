@@ -64,11 +64,15 @@ def merge_entities(candidates: list[Span], precedence: list[str]) -> list[Span]:
     doc = candidates[0].doc
     text = doc_text(doc)  # Span.text joins the span's tokens again on every call
     measures = [s for s in candidates if s.label_ == "MEASURE"]
-    titled = [m for m in measures if any(mark in text[m.start_char : m.end_char] for mark in _TITLE_MARKS)]
+    titled: dict[int, list[Span]] = {}  # token -> the titled MEASUREs that start at or before it and cover it
+    for m in measures:
+        if any(mark in text[m.start_char : m.end_char] for mark in _TITLE_MARKS):
+            for i in range(m.start, m.end):
+                titled.setdefault(i, []).append(m)
 
     def yields(span: Span) -> bool:
         return span.label_ == "DISTRICT" and any(
-            m.start <= span.start and span.end <= m.end and (m.start, m.end) != (span.start, span.end) for m in titled
+            span.end <= m.end and (m.start, m.end) != (span.start, span.end) for m in titled.get(span.start, ())
         )
 
     rank = {label: i for i, label in enumerate(precedence)}
