@@ -77,6 +77,8 @@ def can_decode(ner, docs: Sequence[Doc]) -> bool:
     model = ner.model
     return (
         not model.attrs.get("has_upper", True)
+        # spaCy gives unseen classes the lowest score of the whole batch, not of the state
+        and not model.attrs.get("unseen_classes")
         and ner.cfg.get("beam_width", 1) == 1
         and model.get_ref("lower").get_dim("nF") == 3
         and not any(doc.has_annotation("ENT_IOB") for doc in docs)

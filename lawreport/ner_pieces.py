@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from spacy.attrs import SENT_START, SPACY
+from spacy.attrs import ENT_IOB, ENT_TYPE, SENT_START, SPACY
 from spacy.language import Language
 from spacy.pipeline import EntityRecognizer
 from spacy.tokens import Doc, Span
@@ -53,10 +53,13 @@ def piece_bounds(doc: Doc, max_tokens: int = MAX_TOKENS) -> Iterator[tuple[int, 
 
 def _piece_doc(span: Span) -> Doc:
     """A Doc of ``span``'s tokens and sentence starts (an entity never crosses one): all the
-    ner reads.  ``Span.as_doc`` copies the whole Doc's arrays for every piece: quadratic."""
+    ner reads.  ``Span.as_doc`` copies the whole Doc's arrays for every piece: quadratic.
+    The words are spelled as the rules read the whole Doc (:func:`.extensions.rule_text`),
+    so a traditional-character document is read simplified in every piece."""
+    view = rule_text(span.doc)
     tokens = list(span)
-    return Doc(span.doc.vocab, words=[t.text for t in tokens], spaces=[bool(t.whitespace_) for t in tokens],
-               sent_starts=[t.is_sent_start for t in tokens])
+    return Doc(span.doc.vocab, words=[view[t.idx : t.idx + len(t)] for t in tokens],
+               spaces=[bool(t.whitespace_) for t in tokens], sent_starts=[t.is_sent_start for t in tokens])
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ class PiecewiseEntityRecognizer(EntityRecognizer):
 
     def predict(self, docs: Iterable[Doc]) -> DecodedEntities | list:
         # the ner learnt simplified text: a traditional-character Doc is read through its twin
-        docs = [doc if doc.has_annotation("ENT_IOB") else simplified_twin(doc) for doc in docs]
+        docs = [simplified_twin(doc) for doc in docs]
         actions = ActionTable.of(self.moves)
         if actions is not None and can_decode(self, docs):
             return DecodedEntities(decode(self, docs, actions))
@@ -116,12 +119,15 @@ def simplified_twin(doc: Doc) -> Doc:
         return doc
     starts, ends = token_bounds(doc)
     flags = doc.to_array([SPACY, SENT_START]).astype("int64")
-    return Doc(
+    twin = Doc(
         doc.vocab,
         words=[view[start:end] for start, end in zip(starts, ends, strict=True)],
         spaces=flags[:, 0].astype(bool).tolist(),
         sent_starts=[True if flag == 1 else False if flag == -1 else None for flag in flags[:, 1].tolist()],
     )
+    if doc.has_annotation("ENT_IOB"):  # preset entities, which the ner keeps
+        twin.from_array([ENT_IOB, ENT_TYPE], doc.to_array([ENT_IOB, ENT_TYPE]))
+    return twin
 
 
 def bound_ner(nlp: Language, name: str = "ner") -> None:

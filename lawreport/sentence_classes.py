@@ -29,7 +29,8 @@ from sklearn.feature_extraction import FeatureHasher
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .extensions import SENTENCE_CLASSES, rule_text
+from .extensions import SENTENCE_CLASSES, doc_text, rule_text
+from .sections import heading_title
 from .text import looks_like_heading
 
 N_FEATURES = 2**18
@@ -108,10 +109,12 @@ class ContextLookup:
     def __init__(self, doc: Doc) -> None:
         self.sections = doc._.section_records or []
         self.section_starts = [r["start"] for r in self.sections]
+        self.text = rule_text(doc)
         self.headings = doc._.heading_records or []
+        if self.text is not doc_text(doc):  # titles are kept as published; the features read them simplified
+            self.headings = [{**h, "title": heading_title(self.text[h["start"] : h["end"]])} for h in self.headings]
         self.heading_starts = [r["start"] for r in self.headings]
         self.heading_set = set(self.heading_starts)
-        self.text = rule_text(doc)
         self.report = doc._.report or {}
 
     def section_type(self, start: int) -> str | None:

@@ -69,3 +69,16 @@ def test_preset_entities_go_to_spacys_decoder_and_are_kept(nlp, ner, seed_texts)
     assert not can_decode(ner, [doc])
     doc = ner(doc)
     assert (preset.start, preset.end, "MEASURE") in [(e.start, e.end, e.label_) for e in doc.ents]
+
+
+def test_a_model_with_unseen_classes_goes_to_spacys_decoder(nlp, ner, seed_texts):
+    """spaCy scores unseen classes with the batch's minimum, which a per-Doc decoder cannot match."""
+    doc = before_ner(nlp, next(iter(seed_texts.values()))[:300])
+    assert can_decode(ner, [doc])
+    unseen = ner.model.attrs["unseen_classes"]
+    ner.model.attrs["unseen_classes"] = {0}
+    try:
+        assert not can_decode(ner, [doc])
+        assert not isinstance(ner.predict([doc]), DecodedEntities)
+    finally:
+        ner.model.attrs["unseen_classes"] = unseen

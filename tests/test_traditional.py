@@ -64,6 +64,7 @@ def test_traditional_report_gets_the_same_report_sections_and_classes(pairs):
             (r["start"], r["end"], r["type"]) for r in simplified._.section_records
         ]
         assert [s._.category for s in traditional.sents] == [s._.category for s in simplified.sents]
+        assert [s._.category_scores for s in traditional.sents] == [s._.category_scores for s in simplified.sents]
 
 
 def test_titles_and_facts_quote_the_traditional_text(pairs):
@@ -114,3 +115,26 @@ def test_traditional_names_magnitudes_and_title_are_read(nlp):
     assert found[("件", "UNIT")]._.unit_category == "case"
     assert [r["type"] for r in doc._.section_records][-1] == "SHORTFALLS"
     assert [s._.category for s in doc.sents][-1] == "SHORTFALL"
+
+
+def _ner_entities(ner, doc):
+    return [(e.start, e.end, e.label_) for e in ner(doc).ents]
+
+
+def test_preset_entities_and_huge_documents_are_read_simplified_too(nlp, seed_texts, monkeypatch):
+    """The ner reads a traditional Doc simplified also when entities are preset (spaCy's own decoder)
+    and when a huge Doc goes through it piece by piece (here: pieces of 40 tokens)."""
+    from spacy.tokens import Span
+
+    from .test_ner_decoding import before_ner
+
+    ner = nlp.get_pipe("ner")
+    text = sorted(seed_texts.values())[0][:3000]
+    simplified, traditional = before_ner(nlp, text), before_ner(nlp, to_traditional(text))
+    for doc in (simplified, traditional):
+        doc.set_ents([Span(doc, 0, 2, label="MEASURE")], default="unmodified")
+    assert _ner_entities(ner, traditional) == _ner_entities(ner, simplified)
+    monkeypatch.setattr(ner, "max_tokens", 40)
+    simplified, traditional = before_ner(nlp, text), before_ner(nlp, to_traditional(text))
+    assert len(simplified) > 40
+    assert _ner_entities(ner, traditional) == _ner_entities(ner, simplified)

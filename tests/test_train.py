@@ -197,3 +197,33 @@ def test_a_failed_overwrite_keeps_the_old_model(tmp_path, monkeypatch):
         save_pipeline(WritesFile("new.txt"), out, overwrite=True)  # type: ignore[arg-type]
     assert [p.name for p in out.iterdir()] == ["old.txt"]
     assert list(tmp_path.iterdir()) == [out]
+
+
+def test_overwrite_replaces_a_symlinked_model_and_leaves_its_target_alone(tmp_path):
+    target = tmp_path / "elsewhere"
+    save_pipeline(WritesFile("old.txt"), target)  # type: ignore[arg-type]
+    out = tmp_path / "model"
+    out.symlink_to(target, target_is_directory=True)
+    with pytest.raises(FileExistsError):
+        save_pipeline(WritesFile("new.txt"), out)  # type: ignore[arg-type]
+    save_pipeline(WritesFile("new.txt"), out, overwrite=True)  # type: ignore[arg-type]
+    assert not out.is_symlink() and [p.name for p in out.iterdir()] == ["new.txt"]
+    assert [p.name for p in target.iterdir()] == ["old.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["elsewhere", "model"]
+
+
+def test_when_the_old_model_cannot_go_back_it_is_kept_and_named(tmp_path, monkeypatch):
+    out = tmp_path / "model"
+    save_pipeline(WritesFile("old.txt"), out)  # type: ignore[arg-type]
+    rename = Path.rename
+
+    def refuse_both(self: Path, target):
+        if Path(target) == out:
+            raise OSError("rename refused")
+        return rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", refuse_both)
+    with pytest.raises(OSError, match="the old one is at") as caught:
+        save_pipeline(WritesFile("new.txt"), out, overwrite=True)  # type: ignore[arg-type]
+    kept = Path(str(caught.value).rsplit("the old one is at ", 1)[1])
+    assert [p.name for p in kept.iterdir()] == ["old.txt"]

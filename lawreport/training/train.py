@@ -197,25 +197,33 @@ def fit_sentences(nlp: Language, new: list[Record], mixed: list[Record], weight:
 def save_pipeline(nlp: Language, output: str | Path, *, overwrite: bool = False) -> Path:
     """Write ``nlp`` to ``output`` atomically; refuse to replace it unless ``overwrite``."""
     output = Path(output)
-    if output.exists() and not overwrite:
+    if (output.exists() or output.is_symlink()) and not overwrite:
         raise FileExistsError(f"{output} exists; pass --overwrite to replace it")
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-", dir=output.parent))
     retired = output.parent / f"{staging.name}-old"
     try:
         nlp.to_disk(staging)
-        if output.exists():
+        if output.exists() or output.is_symlink():
             # two renames, never a half-deleted model: the old one is removed only once
-            # the new one is in place, and put back if that fails
+            # the new one is in place, and put back if that fails (if even that fails,
+            # it stays at `retired` and the error says so)
             output.rename(retired)
         try:
             staging.rename(output)
-        except OSError:
-            if retired.exists():
-                retired.rename(output)
+        except OSError as err:
+            if retired.exists() or retired.is_symlink():
+                try:
+                    retired.rename(output)
+                except OSError:
+                    raise OSError(f"could not install the new model at {output} ({err}); "
+                                  f"the old one is at {retired}") from err
             raise
     finally:
-        for leftover in (staging, retired):
-            if leftover.exists():
-                shutil.rmtree(leftover)
+        if staging.exists():
+            shutil.rmtree(staging)
+    if retired.is_symlink() or retired.is_file():
+        retired.unlink()
+    elif retired.exists():
+        shutil.rmtree(retired)
     return output
