@@ -2,6 +2,7 @@
 
     python benchmarks/cv_spancat.py training_data/seeds.jsonl training_data/synthetic.jsonl \
         [--folds 5] [--jobs 2] [--epochs N] [--out benchmarks/results/cv_spancat.json]
+    python benchmarks/cv_spancat.py training_data/seeds.jsonl training_data/synthetic.jsonl --speed
 
 Issue 4 asks for ``ner`` or ``spancat``, chosen by cross-validation.  Each
 fold trains both on the same training reports (the ner with the shipped
@@ -10,7 +11,9 @@ embedding, seed, epochs and batches, n-gram suggester of 1-12 tokens, which
 covers 98% of gold MEASUREs), predicts the held-out reports, and lets
 ``lawreport_entities`` merge each model's MEASUREs with the rules exactly
 as in the shipped pipeline.  spancat's spans may overlap; the highest
-scoring wins, as a MEASURE must not overlap another.
+scoring wins, as a MEASURE must not overlap another.  ``--speed`` instead
+trains both on all the data and prints each one's microseconds per character
+on the reports of training_data/raw/ (best of three passes).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from spacy.training import Example  # noqa: E402
 from spacy.util import compounding, fix_random_seed, minibatch  # noqa: E402
 
 from lawreport.evaluation import Scores, doc_entities  # noqa: E402
+from lawreport.ner_pieces import bound_ner  # noqa: E402
 from lawreport.training.data import load_records, report_folds, sentence_docs  # noqa: E402
 from lawreport.training.ner import add_entity_components, train_ner, training_config  # noqa: E402
 from lawreport.training.train import skeleton  # noqa: E402
@@ -124,6 +128,35 @@ def run_fold(job: tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, An
     return out
 
 
+def speed(records: list[dict[str, Any]], repeat: int = 3) -> dict[str, float]:
+    """Microseconds per character of the trained ``ner`` and ``spancat`` pipes on the raw reports."""
+    config = training_config()
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "training_data" / "raw").rglob("*.txt"))]
+    chars = sum(map(len, texts))
+    costs: dict[str, float] = {}
+    for model in ("ner", "spancat"):
+        nlp = skeleton(None)
+        if model == "ner":
+            add_entity_components(nlp, config)
+            train_ner(nlp, records, config)
+            bound_ner(nlp)  # as lawreport.load() runs it: the vectorised decoder
+        else:
+            nlp.add_pipe("spancat", config=spancat_config(config))
+            train_spancat(nlp, records, config)
+        before = nlp.pipe_names[: nlp.pipe_names.index(model)]
+        with nlp.select_pipes(enable=before):
+            docs = list(nlp.pipe(texts))
+        pipe = nlp.get_pipe(model)
+        best = float("inf")
+        for _ in range(repeat):
+            started = time.perf_counter()
+            for doc in docs:
+                pipe(doc)
+            best = min(best, time.perf_counter() - started)
+        costs[model] = best / chars * 1e6
+    return costs
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("data", nargs="+")
@@ -131,8 +164,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--epochs", type=int, default=None, help="override training.max_epochs")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "cv_spancat.json")
+    parser.add_argument("--speed", action="store_true", help="time both models instead of cross-validating")
     args = parser.parse_args(argv)
     records = load_records(args.data)
+    if args.speed:
+        for model, cost in speed(records).items():
+            print(f"{model:<8} {cost:6.1f} µs/char")
+        return
     by_id = {r["id"]: r for r in records}
     overrides = {"training.max_epochs": args.epochs} if args.epochs else {}
     folds = report_folds(records, args.folds)
