@@ -21,7 +21,8 @@ is spaCy's, in spaCy's order (``predict_states`` in spacy/ml/parser_model.pyx,
 the ``is_valid`` rules of spacy/pipeline/_parser_internals/ner.pyx without
 preset entities), so the entities are the same; tests compare the two on the
 seed reports.  Anything else (an upper layer, beam search, entities already
-set on the Doc) goes to spaCy's own decoder.
+set on the Doc, classes the model has not seen in training, which spaCy
+scores with the minimum over the whole batch) goes to spaCy's own decoder.
 """
 
 from __future__ import annotations
@@ -47,7 +48,6 @@ class ActionTable:
     last: np.ndarray
     unit: np.ndarray
     out: int
-    n_classes: int
     #: class index -> ("B" or "U", label number), for the moves that start an entity
     opening: dict[int, tuple[str, int]]
 
@@ -69,7 +69,7 @@ class ActionTable:
         opening = {int(c): ("U", k) for k, c in enumerate(table["U"])} | {
             int(c): ("B", k) for k, c in enumerate(table["B"])
         }
-        return cls(labels, table["B"], table["I"], table["L"], table["U"], out, len(names), opening)
+        return cls(labels, table["B"], table["I"], table["L"], table["U"], out, opening)
 
 
 def can_decode(ner, docs: Sequence[Doc]) -> bool:
@@ -92,35 +92,26 @@ def decode(ner, docs: Sequence[Doc], actions: ActionTable) -> list[list[tuple[in
     vectors = model.get_ref("tok2vec").predict(list(docs))  # all tokens of all docs, one array
     table = lower.predict(vectors)  # (tokens + 1, 3 features, classes, pieces); row 0 is the padding
     bias = lower.get_param("b")
-    unseen = np.array(sorted(model.attrs.get("unseen_classes", ())), dtype=int)
     found: list[list[tuple[int, int, str]]] = []
     offset = 0
     for doc in docs:
         n = len(doc)
         rows = table[1 + offset : 1 + offset + n]
         offset += n
-        found.append(_walk(doc, rows, table[0], bias, unseen, actions) if n else [])
+        found.append(_walk(doc, rows, table[0], bias, actions) if n else [])
     return found
 
 
-def _scores(pre: np.ndarray, unseen: np.ndarray) -> np.ndarray:
-    """Action scores from summed features: maxout over pieces; unseen classes get the row's minimum."""
-    scores = pre.max(axis=-1)
-    if unseen.size:
-        scores[:, unseen] = scores.min(axis=1, keepdims=True)
-    return scores
-
-
 def _walk(
-    doc: Doc, rows: np.ndarray, padding: np.ndarray, bias: np.ndarray, unseen: np.ndarray, actions: ActionTable
+    doc: Doc, rows: np.ndarray, padding: np.ndarray, bias: np.ndarray, actions: ActionTable
 ) -> list[tuple[int, int, str]]:
     n = len(rows)
     flags = doc.to_array([IS_SPACE, SENT_START])
     is_space = flags[:, 0].astype(bool)
     next_starts = np.zeros(n, dtype=bool)  # token i + 1 opens a sentence
     next_starts[:-1] = flags[1:, 1].astype(np.int64) == 1
-    # no entity open: features (i, pad, pad), summed in spaCy's order
-    closed = _scores(((rows[:, 0] + padding[1]) + padding[2]) + bias, unseen)
+    # no entity open: features (i, pad, pad), summed in spaCy's order, then the maxout
+    closed = (((rows[:, 0] + padding[1]) + padding[2]) + bias).max(axis=-1)
     valid = np.zeros_like(closed, dtype=bool)
     valid[:, actions.out] = True
     valid[:, actions.unit] = ~is_space[:, None]
@@ -137,7 +128,7 @@ def _walk(
             return entities
         j = int(starts[at])
         move, label = actions.opening[int(decision[j])]
-        end = j + 1 if move == "U" else _entity_end(rows, j, label, bias, unseen, next_starts, actions)
+        end = j + 1 if move == "U" else _entity_end(rows, j, label, bias, next_starts, actions)
         entities.append((j, end, actions.labels[label]))
         i = end
 
@@ -147,7 +138,6 @@ def _entity_end(
     j: int,
     label: int,
     bias: np.ndarray,
-    unseen: np.ndarray,
     next_starts: np.ndarray,
     actions: ActionTable,
 ) -> int:
@@ -157,7 +147,7 @@ def _entity_end(
     lo = j + 1
     while lo < n:
         tokens = np.arange(lo, min(n, lo + _WINDOW))
-        scores = _scores(((rows[tokens, 0] + rows[j, 1]) + rows[tokens - 1, 2]) + bias, unseen)
+        scores = (((rows[tokens, 0] + rows[j, 1]) + rows[tokens - 1, 2]) + bias).max(axis=-1)
         may_continue = (tokens < n - 1) & ~next_starts[tokens]
         # the first best valid class wins ties, as in spaCy's arg_max_if_valid
         stays = scores[:, inside] >= scores[:, last] if inside < last else scores[:, inside] > scores[:, last]
