@@ -5,7 +5,9 @@ its config says where the spans come from (``rules``, ``model`` or
 ``both``): NUMBER and UNIT from :mod:`lawreport.numbers`, DISTRICT from
 :mod:`lawreport.districts` and the gazetteer, MEASURE from the model, by
 default — the split the cross-validation in docs/evaluation.md chose.
-Overlaps are settled here and nowhere else:
+A model MEASURE that stops or starts inside a 《》 title or a quoted name is
+first extended to the partner mark (:func:`whole_measure`: labels.md keeps
+them whole).  Overlaps are settled here and nowhere else:
 
 1. a DISTRICT inside a MEASURE that is a 《》 title or a quoted name yields
    to the MEASURE (labels.md precedence);
@@ -34,6 +36,10 @@ SOURCES = ("rules", "model", "both")
 DEFAULT_SOURCES = {"NUMBER": "rules", "UNIT": "rules", "DISTRICT": "rules", "MEASURE": "model"}
 DEFAULT_PRECEDENCE = ["DISTRICT", "NUMBER", "UNIT", "MEASURE"]
 _TITLE_MARKS = ("《", "“", '"', "「")
+#: Marks a MEASURE never leaves open: a title or a quoted name is kept whole (labels.md).
+_PAIRED_MARKS = (("《", "》"), ("“", "”"), ("「", "」"), ("‘", "’"), ("（", "）"), ("(", ")"))
+#: How far (in characters, inside its sentence) a MEASURE is extended to reach its other mark.
+_MARK_REACH = 60
 
 
 def rule_spans(doc: Doc, gazetteer: Gazetteer) -> list[tuple[int, int, str]]:
@@ -50,6 +56,51 @@ def rule_spans(doc: Doc, gazetteer: Gazetteer) -> list[tuple[int, int, str]]:
     own = (doc._.report or {}).get("district_code")
     spans.extend((m.start, m.end, "DISTRICT") for m in find_districts(text, gazetteer, bounds, own))
     return spans
+
+
+def whole_measure(span: Span, text: str) -> Span:
+    """``span`` with its paired marks closed and no whitespace at its edges (labels.md).
+
+    The ner sometimes stops inside a title or a quoted name (``《…改革`` for
+    ``《…改革全面提升…》``, ``“镇（街道）队`` for ``“镇（街道）队合一”管理体制``) or
+    starts inside one; the span is extended, within its sentence and
+    :data:`_MARK_REACH` characters, to the mark that closes (or opens) it.
+    A mark with no partner there leaves the span as it was.
+    """
+    start, end = span.start_char, span.end_char
+    sentence = span.sent
+    lo, hi = sentence.start_char, sentence.end_char
+    for opener, closer in _PAIRED_MARKS:
+        piece = text[start:end]
+        opened, closed = piece.count(opener), piece.count(closer)
+        if opened > closed:
+            at = _partner(text, range(end, min(hi, end + _MARK_REACH)), closer, opener, opened - closed)
+            end = at + 1 if at >= 0 else end
+        elif closed > opened:
+            back = range(start - 1, max(lo, start - _MARK_REACH) - 1, -1)
+            at = _partner(text, back, opener, closer, closed - opened)
+            start = at if at >= 0 else start
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if (start, end) == (span.start_char, span.end_char):
+        return span
+    whole = span.doc.char_span(start, end, label=span.label, alignment_mode="expand")
+    return whole if whole is not None and len(whole) else span
+
+
+def _partner(text: str, positions: range, mark: str, other: str, wanted: int) -> int:
+    """Where, walking ``positions``, the ``wanted``-th unmatched ``mark`` is (pairs of ``other``
+    and ``mark`` met on the way nest and are skipped), or -1 if it is not there."""
+    for i in positions:
+        if text[i] == other:
+            wanted += 1
+        elif text[i] == mark:
+            wanted -= 1
+            if wanted == 0:
+                return i
+    return -1
 
 
 def _to_span(doc: Doc, start: int, end: int, label: str) -> Span | None:
@@ -139,7 +190,12 @@ class EntityMerger:
         self.gazetteer = load_gazetteer()
 
     def __call__(self, doc: Doc) -> Doc:
-        candidates = [e for e in doc.ents if self.sources.get(e.label_, "model") in ("model", "both")]
+        text = rule_text(doc)
+        candidates = [
+            whole_measure(e, text) if e.label_ == "MEASURE" else e
+            for e in doc.ents
+            if self.sources.get(e.label_, "model") in ("model", "both")
+        ]
         for start, end, label in rule_spans(doc, self.gazetteer):
             if self.sources.get(label) in ("rules", "both"):
                 span = _to_span(doc, start, end, label)

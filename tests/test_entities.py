@@ -166,3 +166,43 @@ def test_entities_never_overlap_on_seeds(seed_docs) -> None:
 def test_masked_report_district(seed_docs) -> None:
     masked = [e for doc in seed_docs.values() for e in doc.ents if e.text == "**区"]
     assert masked and all(e.label_ == "DISTRICT" and e._.district_code is None for e in masked)
+
+
+def _span_of(nlp, text: str, piece: str):
+    """A MEASURE span over ``piece`` in ``text`` after the sentence component, as the ner could give it."""
+    doc = nlp.make_doc(text)
+    for name, component in nlp.pipeline:
+        if name == "ner":
+            break
+        doc = component(doc)
+    start = text.index(piece)
+    span = doc.char_span(start, start + len(piece), label="MEASURE")
+    assert span is not None, piece
+    return span
+
+
+@pytest.mark.parametrize(
+    ("text", "predicted", "whole"),
+    [
+        ("出台《沙坪坝区深化镇街综合行政执法改革全面提升基层执法质量和效能》。",
+         "《沙坪坝区深化镇街综合行政执法改革", "《沙坪坝区深化镇街综合行政执法改革全面提升基层执法质量和效能》"),
+        ("推行“镇（街道）队合一”管理体制，成效明显。", "合一”管理体制", "“镇（街道）队合一”管理体制"),
+        ("推进基层依法治理\n\n二、存在的问题", "基层依法治理\n\n", "基层依法治理"),
+    ],
+)
+def test_a_measure_keeps_its_title_or_quote_whole(nlp, text: str, predicted: str, whole: str) -> None:
+    from lawreport.entities import whole_measure
+
+    assert whole_measure(_span_of(nlp, text, predicted), text).text == whole
+
+
+def test_a_mark_with_no_partner_in_its_sentence_leaves_the_measure_alone(nlp) -> None:
+    from lawreport.entities import whole_measure
+
+    text = "印发《工作规则和实施细则。另见附件》。"
+    span = _span_of(nlp, text, "《工作规则")
+    assert whole_measure(span, text) is span
+    # the nearest “ before 园区行” is the one of “1+5”, which its own ” closes: no partner
+    text = "制定《法企联建“1+5”工作方案》，融合公共法律服务园区行”。"
+    span = _span_of(nlp, text, "融合公共法律服务园区行”")
+    assert whole_measure(span, text) is span
