@@ -35,6 +35,7 @@ from spacy.language import Language  # noqa: E402
 from spacy.tokens import Doc, Span  # noqa: E402
 from spacy.training import Example  # noqa: E402
 from spacy.util import compounding, fix_random_seed, minibatch  # noqa: E402
+from throughput import best_seconds  # noqa: E402  (benchmarks/ is this script's folder)
 
 from lawreport.evaluation import Scores, doc_entities  # noqa: E402
 from lawreport.ner_pieces import bound_ner  # noqa: E402
@@ -146,14 +147,7 @@ def speed(records: list[dict[str, Any]], repeat: int = 3) -> dict[str, float]:
         before = nlp.pipe_names[: nlp.pipe_names.index(model)]
         with nlp.select_pipes(enable=before):
             docs = list(nlp.pipe(texts))
-        pipe = nlp.get_pipe(model)
-        best = float("inf")
-        for _ in range(repeat):
-            started = time.perf_counter()
-            for doc in docs:
-                pipe(doc)
-            best = min(best, time.perf_counter() - started)
-        costs[model] = best / chars * 1e6
+        costs[model] = best_seconds(nlp.get_pipe(model), docs, repeat) / chars * 1e6
     return costs
 
 

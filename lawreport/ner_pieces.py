@@ -51,15 +51,26 @@ def piece_bounds(doc: Doc, max_tokens: int = MAX_TOKENS) -> Iterator[tuple[int, 
         yield start, last
 
 
-def _piece_doc(span: Span) -> Doc:
-    """A Doc of ``span``'s tokens and sentence starts (an entity never crosses one): all the
-    ner reads.  ``Span.as_doc`` copies the whole Doc's arrays for every piece: quadratic.
-    The words are spelled as the rules read the whole Doc (:func:`.extensions.rule_text`),
-    so a traditional-character document is read simplified in every piece."""
-    view = rule_text(span.doc)
-    tokens = list(span)
-    return Doc(span.doc.vocab, words=[view[t.idx : t.idx + len(t)] for t in tokens],
-               spaces=[bool(t.whitespace_) for t in tokens], sent_starts=[t.is_sent_start for t in tokens])
+def ner_tokens(doc: Doc) -> tuple[list[str], list[bool], list[bool | None]]:
+    """What the ner reads of each token of ``doc``: its text as the rules read it
+    (:func:`.extensions.rule_text`, so a traditional-character document is read simplified),
+    whether a space follows it, and whether it starts a sentence (None: not known).
+    Read with array calls once per Doc; pieces and twins are cut from these lists."""
+    view = rule_text(doc)
+    starts, ends = token_bounds(doc)
+    flags = doc.to_array([SPACY, SENT_START]).astype("int64")
+    return (
+        [view[start:end] for start, end in zip(starts, ends, strict=True)],
+        flags[:, 0].astype(bool).tolist(),
+        [True if flag == 1 else False if flag == -1 else None for flag in flags[:, 1].tolist()],
+    )
+
+
+def _tokens_doc(doc: Doc, tokens: tuple[list[str], list[bool], list[bool | None]], start: int, end: int) -> Doc:
+    """A Doc of tokens ``start``..``end`` of ``doc`` as :func:`ner_tokens` gives them: all the ner
+    reads.  ``Span.as_doc`` copies the whole Doc's arrays for every piece: quadratic."""
+    words, spaces, sent_starts = tokens
+    return Doc(doc.vocab, words=words[start:end], spaces=spaces[start:end], sent_starts=sent_starts[start:end])
 
 
 @dataclass(frozen=True)
@@ -95,8 +106,9 @@ class PiecewiseEntityRecognizer(EntityRecognizer):
         if len(doc) <= self.max_tokens:
             return super().__call__(doc)
         ents: list[Span] = []
+        tokens = ner_tokens(doc)
         for start, end in piece_bounds(doc, self.max_tokens):
-            piece = super().__call__(_piece_doc(doc[start:end]))
+            piece = super().__call__(_tokens_doc(doc, tokens, start, end))
             ents.extend(Span(doc, start + e.start, start + e.end, label=e.label) for e in piece.ents)
         doc.set_ents(ents, default="outside")  # as the ner does: every other token is O
         return doc
@@ -114,17 +126,9 @@ def simplified_twin(doc: Doc) -> Doc:
     """``doc`` itself, or for a traditional-character Doc the same tokens, spaces and sentence
     starts spelled in simplified characters (:func:`.extensions.rule_text`); entities found in
     the twin are at the same token offsets in ``doc``."""
-    view = rule_text(doc)
-    if view is doc_text(doc):
+    if rule_text(doc) is doc_text(doc):
         return doc
-    starts, ends = token_bounds(doc)
-    flags = doc.to_array([SPACY, SENT_START]).astype("int64")
-    twin = Doc(
-        doc.vocab,
-        words=[view[start:end] for start, end in zip(starts, ends, strict=True)],
-        spaces=flags[:, 0].astype(bool).tolist(),
-        sent_starts=[True if flag == 1 else False if flag == -1 else None for flag in flags[:, 1].tolist()],
-    )
+    twin = _tokens_doc(doc, ner_tokens(doc), 0, len(doc))
     if doc.has_annotation("ENT_IOB"):  # preset entities, which the ner keeps
         twin.from_array([ENT_IOB, ENT_TYPE], doc.to_array([ENT_IOB, ENT_TYPE]))
     return twin
